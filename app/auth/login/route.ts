@@ -1,0 +1,3 @@
+import { handleLogin } from "@/lib/auth/routes/login";
+
+export const GET = handleLogin;

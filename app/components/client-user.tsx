@@ -1,0 +1,9 @@
+"use client";
+
+import { useUser } from "@/lib/auth/client";
+
+/** What a client component sees: the same user, from context, with no request. */
+export function ClientUser() {
+  const user = useUser();
+  return <pre data-testid="client-user">{JSON.stringify(user, null, 2)}</pre>;
+}

@@ -1,0 +1,21 @@
+import { getUser } from "@/lib/auth";
+import { UserSummary } from "../components/user-summary";
+
+export default async function Protected() {
+  // The middleware already sent anonymous visitors to log in; getUser() checks the cookie again on its own.
+  const user = await getUser();
+  return (
+    <main>
+      <header className="top">
+        <h1>Protected page</h1>
+        <nav>
+          <a href="/">Home</a>
+        </nav>
+      </header>
+      <section className="card">
+        <UserSummary user={user} />
+        <pre data-testid="server-user">{JSON.stringify(user, null, 2)}</pre>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,45 @@
+import type { AuthConfigError } from "./errors";
+
+export type TokenKind = "id" | "access";
+
+export type TokenEndpointAuthMethod = "client_secret_basic" | "client_secret_post";
+
+/** One OpenID Connect provider: `[auth]` top-level keys (the default provider) or `[auth.<name>]`. */
+export interface ProviderConfig {
+  readonly name: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly serverMetadataUrl: string;
+  /** The provider's own `redirect_uri`, or the shared one from `[auth]`. */
+  readonly redirectUri: string;
+  /** Extra authorization request parameters from `client_kwargs`, with Streamlit's defaults filled in. */
+  readonly authorizationParams: Readonly<Record<string, string>>;
+  /** Chosen from `client_kwargs.token_endpoint_auth_method`, else from the provider's metadata. */
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
+}
+
+export interface AuthConfig {
+  /** Where the TOML came from (`secrets.toml`, `.streamlit/secrets.toml`, a path, or `AUTH_SECRETS`). */
+  readonly source: string;
+  /** `[auth].redirect_uri` with `{port}` resolved. Its origin is the app's public origin. */
+  readonly redirectUri: string;
+  readonly origin: string;
+  /** True when the app is served over https: cookies get `Secure` and the `__Host-` prefix. */
+  readonly secure: boolean;
+  /** Newest first. The first seals; all unseal. */
+  readonly cookieSecrets: readonly string[];
+  readonly exposeTokens: readonly TokenKind[];
+  readonly providers: ReadonlyMap<string, ProviderConfig>;
+  /** Providers whose section is present but broken: logging in with them explains why. */
+  readonly providerErrors: ReadonlyMap<string, readonly AuthConfigError[]>;
+  /** Every distinct callback path (from the shared and per-provider redirect URIs). */
+  readonly callbackPaths: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export type ConfigState =
+  /** No config at all, or a config without `[auth]`: auth is off and `getUser()` is `{}`, as in Streamlit. */
+  | { readonly status: "absent"; readonly reason: AuthConfigError }
+  /** `[auth]` exists but its shared part is broken: nobody can be logged in, routes explain the errors. */
+  | { readonly status: "invalid"; readonly source: string; readonly errors: readonly AuthConfigError[] }
+  | { readonly status: "ok"; readonly config: AuthConfig };

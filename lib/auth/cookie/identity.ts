@@ -1,0 +1,120 @@
+import { decodeBase64Url, encodeBase64Url } from "./base64url";
+import { CHUNK_SIZE, chunkCookieNames, joinValue, splitValue } from "./chunks";
+import { isClaims, isSealedIdentity, type IdentityRecord } from "./identity-shape";
+import { cookieNames, IDENTITY_MAX_AGE } from "./names";
+import { seal, unseal } from "./seal";
+import { deletion, type CookieJar, type CookieWrite } from "./serialize";
+
+/**
+ * The identity cookie: ID token claims (+ `provider`), sealed with iron-session for 30 days. Large identities are
+ * compressed before sealing and then split over at most {@link MAX_IDENTITY_CHUNKS} cookies, so that even a user
+ * with hundreds of group claims keeps the whole Cookie header under the 8 KB that proxies such as nginx accept.
+ */
+
+export const MAX_IDENTITY_CHUNKS = 2;
+
+export interface Identity {
+  /** ID token claims plus `provider`. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** Only the kinds named by `expose_tokens`. */
+  readonly tokens: Readonly<{ id?: string; access?: string }>;
+  /** For `id_token_hint` at logout. */
+  readonly idToken: string | undefined;
+}
+
+export class IdentityTooLargeError extends Error {
+  override readonly name = "IdentityTooLargeError";
+  constructor(readonly size: number) {
+    super(
+      `The identity is too large to store in cookies (${size} characters sealed, at most ${CHUNK_SIZE * MAX_IDENTITY_CHUNKS}). ` +
+        "Ask the provider for fewer claims (for example fewer groups in the ID token), or stop exposing the access token.",
+    );
+  }
+}
+
+interface IdentityOptions {
+  secrets: readonly string[];
+  secure: boolean;
+}
+
+/** Cookies that store `identity`, plus deletions of chunk cookies left over from a previous, larger identity. */
+export async function identityCookies(
+  identity: { claims: Record<string, unknown>; tokens: { id?: string; access?: string }; idToken?: string | undefined },
+  jar: CookieJar,
+  { secrets, secure }: IdentityOptions,
+): Promise<CookieWrite[]> {
+  const record: IdentityRecord = { c: identity.claims };
+  if (identity.tokens.id !== undefined || identity.tokens.access !== undefined) record.t = { ...identity.tokens };
+  if (identity.idToken !== undefined && identity.tokens.id === undefined) record.h = identity.idToken;
+
+  let sealed = await sealSmallest(record, secrets);
+  if (sealed.length > CHUNK_SIZE && record.h !== undefined) {
+    // The logout hint is a nicety; one cookie instead of several is worth more.
+    delete record.h;
+    sealed = await sealSmallest(record, secrets);
+  }
+  if (sealed.length > CHUNK_SIZE * MAX_IDENTITY_CHUNKS) throw new IdentityTooLargeError(sealed.length);
+  return sealedIdentityCookies(sealed, jar, secure);
+}
+
+/** Writes an already sealed identity (also used to re-seal with a rotated secret). */
+export function sealedIdentityCookies(sealed: string, jar: CookieJar, secure: boolean): CookieWrite[] {
+  const name = cookieNames(secure).identity;
+  const writes: CookieWrite[] = splitValue(name, sealed).map((c) => ({ ...c, secure, maxAge: IDENTITY_MAX_AGE }));
+  const written = new Set(writes.map((w) => w.name));
+  for (const stale of chunkCookieNames(name, jar)) if (!written.has(stale)) writes.push(deletion(stale, secure));
+  return writes;
+}
+
+export function identityDeletions(jar: CookieJar, secure: boolean): CookieWrite[] {
+  return chunkCookieNames(cookieNames(secure).identity, jar).map((name) => deletion(name, secure));
+}
+
+async function sealSmallest(record: IdentityRecord, secrets: readonly string[]): Promise<string> {
+  const plain = await seal({ v: 1, u: record }, secrets, IDENTITY_MAX_AGE);
+  if (plain.length <= CHUNK_SIZE) return plain;
+  const compressed = await seal({ v: 1, z: await deflate(JSON.stringify(record)) }, secrets, IDENTITY_MAX_AGE);
+  return compressed.length < plain.length ? compressed : plain;
+}
+
+/** The identity in the request's cookies, or `undefined` for anything that is not a valid, unexpired identity. */
+export async function readIdentity(jar: CookieJar, { secrets, secure }: IdentityOptions): Promise<Identity | undefined> {
+  const value = joinValue(cookieNames(secure).identity, jar);
+  if (value === undefined) return undefined;
+  const opened = await unseal(value, secrets, IDENTITY_MAX_AGE);
+  if (!opened || !isSealedIdentity(opened.data)) return undefined;
+  const record = "u" in opened.data ? opened.data.u : await inflateRecord(opened.data.z);
+  if (!record || !isClaims(record.c)) return undefined;
+  return {
+    claims: record.c,
+    tokens: { ...(typeof record.t?.id === "string" ? { id: record.t.id } : {}), ...(typeof record.t?.access === "string" ? { access: record.t.access } : {}) },
+    idToken: typeof record.h === "string" ? record.h : record.t?.id,
+  };
+}
+
+async function inflateRecord(z: string): Promise<IdentityRecord | undefined> {
+  const text = await inflate(z);
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null ? (parsed as IdentityRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function deflate(text: string): Promise<string> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  return encodeBase64Url(new Uint8Array(await new Response(stream).arrayBuffer()));
+}
+
+async function inflate(data: string): Promise<string | undefined> {
+  const bytes = decodeBase64Url(data);
+  if (!bytes) return undefined;
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return await new Response(stream).text();
+  } catch {
+    return undefined;
+  }
+}

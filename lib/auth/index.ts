@@ -1,0 +1,15 @@
+/**
+ * Server API. In server components, route handlers and server actions:
+ *
+ *   import { getUser, login, logout } from "@/lib/auth";
+ *
+ * Client components use `useUser()` from "@/lib/auth/client".
+ */
+export { getUser } from "./server/get-user";
+export { login, logout } from "./server/actions";
+export { AuthProvider } from "./provider";
+export { getLoginProviders } from "./server/providers";
+export { AuthConfigError, AuthConfigErrors } from "./config/errors";
+export { AuthFlowError } from "./protocol/errors";
+export { UserModificationError } from "./user/user";
+export type { User, UserData, UserTokens, StandardClaims } from "./user/user";

@@ -1,0 +1,82 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { edgeConfigState } from "./config/edge";
+import type { AuthConfig } from "./config/types";
+import { joinValue } from "./cookie/chunks";
+import { isSealedIdentity } from "./cookie/identity-shape";
+import { cookieNames, IDENTITY_MAX_AGE } from "./cookie/names";
+import { unseal } from "./cookie/seal";
+import { parseCookieHeader } from "./cookie/serialize";
+import { CALLBACK_PATH_HEADER } from "./routes/request";
+
+/**
+ * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.
+ *
+ * - routes the callback path of `redirect_uri` (any path) to the callback route handler;
+ * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...`;
+ * - lets server actions, prefetches of unprotected pages and static files through untouched.
+ *
+ * It is a convenience, not the security boundary: `getUser()` checks the cookie again wherever data is served.
+ */
+
+export type PathMatcher = ReadonlyArray<string | RegExp> | ((pathname: string) => boolean);
+
+export interface AuthMiddlewareOptions {
+  /** Paths that need a logged-in user. `"/admin"` protects `/admin` and everything below it. */
+  protect?: PathMatcher;
+}
+
+const CALLBACK_ROUTE = "/auth/callback";
+
+export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: NextRequest) => Promise<NextResponse> {
+  const isProtected = compileMatcher(options.protect ?? []);
+  return async function middleware(request) {
+    const state = edgeConfigState();
+    const url = request.nextUrl;
+    const fullPath = url.basePath + url.pathname;
+    const spoofed = request.headers.has(CALLBACK_PATH_HEADER);
+    const requestHeaders = spoofed ? withoutHeader(request.headers, CALLBACK_PATH_HEADER) : request.headers;
+
+    if (state.status === "ok" && fullPath !== url.basePath + CALLBACK_ROUTE && state.config.callbackPaths.includes(fullPath)) {
+      const target = url.clone();
+      target.pathname = CALLBACK_ROUTE;
+      const headers = new Headers(requestHeaders);
+      headers.set(CALLBACK_PATH_HEADER, fullPath);
+      return NextResponse.rewrite(target, { request: { headers } });
+    }
+    const pass = () => (spoofed ? NextResponse.next({ request: { headers: requestHeaders } }) : NextResponse.next());
+    if (url.pathname.startsWith("/auth/") || !isProtected(url.pathname)) return pass();
+    // A redirect answering a server action's POST is swallowed by the browser's fetch: the action checks getUser().
+    if (request.headers.has("next-action")) return pass();
+    if (state.status === "ok" && (await hasIdentity(request, state.config))) return pass();
+
+    const login = url.clone();
+    login.pathname = "/auth/login";
+    login.search = "";
+    login.searchParams.set("returnTo", url.pathname + url.search);
+    return NextResponse.redirect(login, 307);
+  };
+}
+
+async function hasIdentity(request: Request, config: AuthConfig): Promise<boolean> {
+  const jar = parseCookieHeader(request.headers.get("cookie"));
+  const value = joinValue(cookieNames(config.secure).identity, jar);
+  if (value === undefined) return false;
+  const opened = await unseal(value, config.cookieSecrets, IDENTITY_MAX_AGE);
+  return opened !== undefined && isSealedIdentity(opened.data);
+}
+
+function withoutHeader(headers: Headers, name: string): Headers {
+  const copy = new Headers(headers);
+  copy.delete(name);
+  return copy;
+}
+
+export function compileMatcher(matcher: PathMatcher): (pathname: string) => boolean {
+  if (typeof matcher === "function") return matcher;
+  const tests = matcher.map((m) =>
+    typeof m === "string"
+      ? (path: string) => path === m || path.startsWith(m.endsWith("/") ? m : `${m}/`)
+      : (path: string) => m.test(path),
+  );
+  return (path) => tests.some((test) => test(path));
+}

@@ -1,0 +1,109 @@
+import * as oauth from "oauth4webapi";
+import type { ProviderConfig } from "../config/types";
+import { AuthFlowError } from "./errors";
+import { cappedFetch, describeError, isLoopbackUrl, providerTimeoutMs, transportError } from "./http";
+
+/**
+ * OpenID Provider metadata from `server_metadata_url` (OIDC Discovery 1.0 §4), cached per process for
+ * {@link METADATA_TTL_MS}. Concurrent callers share one request; failures are not cached.
+ */
+
+export const METADATA_TTL_MS = 60 * 60 * 1000;
+const WELL_KNOWN = "/.well-known/openid-configuration";
+
+interface CacheEntry {
+  promise: Promise<oauth.AuthorizationServer>;
+  expiresAt: number;
+}
+
+const cache = new Map<string, CacheEntry>();
+
+export function getServerMetadata(provider: Pick<ProviderConfig, "serverMetadataUrl">, now = Date.now()): Promise<oauth.AuthorizationServer> {
+  const url = provider.serverMetadataUrl;
+  const hit = cache.get(url);
+  if (hit && hit.expiresAt > now) return hit.promise;
+  const promise = fetchServerMetadata(url);
+  cache.set(url, { promise, expiresAt: now + METADATA_TTL_MS });
+  promise.catch(() => {
+    if (cache.get(url)?.promise === promise) cache.delete(url);
+  });
+  return promise;
+}
+
+/** Replaces the cached metadata object (a fresh object starts with an empty JWKS cache in oauth4webapi). */
+export function replaceServerMetadata(url: string, as: oauth.AuthorizationServer): void {
+  const hit = cache.get(url);
+  cache.set(url, { promise: Promise.resolve(as), expiresAt: hit?.expiresAt ?? Date.now() + METADATA_TTL_MS });
+}
+
+export function clearMetadataCache(): void {
+  cache.clear();
+}
+
+/**
+ * The issuer that must appear in the document (Discovery §4.3): `server_metadata_url` minus the well-known suffix.
+ * For a URL of another shape there is nothing to compare with, and the document's own issuer is used.
+ */
+export function expectedIssuer(metadataUrl: string): URL | undefined {
+  const url = new URL(metadataUrl);
+  if (!url.pathname.endsWith(WELL_KNOWN) || url.search) return undefined;
+  url.pathname = url.pathname.slice(0, -WELL_KNOWN.length) || "/";
+  return url;
+}
+
+async function fetchServerMetadata(metadataUrl: string): Promise<oauth.AuthorizationServer> {
+  const what = "loading its metadata";
+  let response: Response;
+  try {
+    response = await cappedFetch(metadataUrl, {
+      headers: { accept: "application/json" },
+      redirect: "manual",
+      signal: AbortSignal.timeout(providerTimeoutMs()),
+    });
+  } catch (error) {
+    throw transportError(error, what);
+  }
+  if (response.status !== 200) {
+    throw new AuthFlowError(
+      "PROVIDER_INVALID_RESPONSE",
+      502,
+      `The identity provider's metadata could not be loaded (HTTP ${response.status}).`,
+      `GET ${metadataUrl} answered ${response.status}`,
+    );
+  }
+  const text = await response.text();
+  let issuer = expectedIssuer(metadataUrl);
+  if (!issuer) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      const claimed = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["issuer"] : undefined;
+      issuer = typeof claimed === "string" ? new URL(claimed) : undefined;
+    } catch {
+      issuer = undefined;
+    }
+  }
+  if (!issuer) {
+    throw new AuthFlowError("PROVIDER_INVALID_RESPONSE", 502, "The identity provider's metadata is not a valid OpenID Connect discovery document.", `${metadataUrl}: no usable issuer`);
+  }
+  try {
+    const as = await oauth.processDiscoveryResponse(issuer, new Response(text, { status: 200, headers: { "content-type": "application/json" } }));
+    for (const endpoint of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
+      if (typeof as[endpoint] !== "string") throw new Error(`metadata has no ${endpoint}`);
+      const url = new URL(as[endpoint]);
+      if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackUrl(url.href))) {
+        throw new Error(`${endpoint} ${url.href} is not an https URL`);
+      }
+    }
+    return as;
+  } catch (error) {
+    const mismatch = error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON;
+    throw new AuthFlowError(
+      "PROVIDER_INVALID_RESPONSE",
+      502,
+      mismatch
+        ? `The identity provider's metadata names a different issuer than ${issuer.href}. Check server_metadata_url.`
+        : "The identity provider's metadata is not a valid OpenID Connect discovery document.",
+      `${metadataUrl}: ${describeError(error)}`,
+    );
+  }
+}

@@ -1,0 +1,154 @@
+import * as oauth from "oauth4webapi";
+import type { ProviderConfig } from "../config/types";
+import type { Transaction } from "../cookie/transaction";
+import { clientAuthentication, oauthClient } from "./client";
+import { replaceServerMetadata } from "./discovery";
+import { AuthFlowError } from "./errors";
+import { describeError, requestOptions, transportError } from "./http";
+
+/**
+ * The callback's protocol steps: the authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`), the token request
+ * (§4.1.3) and ID token validation (OIDC Core §3.1.3.7), signature included.
+ */
+
+export interface VerifiedLogin {
+  claims: Record<string, unknown>;
+  idToken: string;
+  accessToken: string;
+}
+
+/** Max age of `iat` and how far in the future it may be (clock skew between this server and the provider). */
+export const MAX_ID_TOKEN_AGE_S = 10 * 60;
+export const MAX_CLOCK_SKEW_S = 2 * 60;
+
+/** Checks `state`, `iss` and `error` of the authorization response; throws a 4xx {@link AuthFlowError} otherwise. */
+export function validateAuthorizationResponse(
+  provider: ProviderConfig,
+  as: oauth.AuthorizationServer,
+  transaction: Transaction,
+  params: URLSearchParams,
+): URLSearchParams {
+  try {
+    return oauth.validateAuthResponse(as, oauthClient(provider, as), params, transaction.state);
+  } catch (error) {
+    if (error instanceof oauth.AuthorizationResponseError) {
+      const code = error.error;
+      const providerFault = code === "server_error" || code === "temporarily_unavailable";
+      const known = /^[a-z_]{1,64}$/.test(code) ? code : "unknown_error";
+      throw new AuthFlowError(
+        "PROVIDER_ERROR_RESPONSE",
+        providerFault ? 502 : 400,
+        code === "access_denied"
+          ? "The identity provider did not log you in (access denied). You can try again."
+          : `The identity provider did not log you in (${known}).`,
+        `error=${known} error_description=${oneLine(error.error_description ?? "")}`,
+      );
+    }
+    throw new AuthFlowError(
+      "INVALID_AUTHORIZATION_RESPONSE",
+      400,
+      "The response from the identity provider does not belong to this login. Start the login again.",
+      describeError(error),
+    );
+  }
+}
+
+export async function exchangeCode(
+  provider: ProviderConfig,
+  as: oauth.AuthorizationServer,
+  transaction: Transaction,
+  callbackParams: URLSearchParams,
+): Promise<VerifiedLogin> {
+  const client = oauthClient(provider, as);
+  let response: Response;
+  try {
+    response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      clientAuthentication(provider, as),
+      callbackParams,
+      transaction.redirectUri,
+      transaction.codeVerifier,
+      requestOptions(as.token_endpoint!),
+    );
+  } catch (error) {
+    throw transportError(error, "exchanging the code");
+  }
+
+  let result: oauth.TokenEndpointResponse;
+  try {
+    result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: transaction.nonce,
+      requireIdToken: true,
+    });
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError) {
+      throw new AuthFlowError(
+        "PROVIDER_INVALID_RESPONSE",
+        502,
+        `The identity provider refused to complete the login (${/^[a-z_]{1,64}$/.test(error.error) ? error.error : "error"}). Start the login again.`,
+        `token endpoint ${error.status}: ${error.error} ${oneLine(error.error_description ?? "")}`,
+      );
+    }
+    throw invalidIdToken(error);
+  }
+
+  await verifySignature(provider, as, response);
+  const claims = oauth.getValidatedIdTokenClaims(result);
+  if (!claims || typeof result.id_token !== "string") throw invalidIdToken(new Error("no ID token"));
+  checkExtraClaims(claims, client.client_id);
+  return { claims: { ...claims }, idToken: result.id_token, accessToken: result.access_token };
+}
+
+/**
+ * oauth4webapi does not verify ID token signatures from the token endpoint by default; we do. Its JWKS cache refetches
+ * an unknown `kid` only when the cache is a minute old, so on a key-selection failure we retry once with a fresh
+ * metadata object (which has an empty cache) and keep that one if it works.
+ */
+async function verifySignature(provider: ProviderConfig, as: oauth.AuthorizationServer, response: Response): Promise<void> {
+  try {
+    await oauth.validateApplicationLevelSignature(as, response, requestOptions(as.jwks_uri!));
+    return;
+  } catch (error) {
+    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION)) throw signatureError(error);
+  }
+  const fresh: oauth.AuthorizationServer = { ...as };
+  try {
+    await oauth.validateApplicationLevelSignature(fresh, response, requestOptions(as.jwks_uri!));
+  } catch (error) {
+    throw signatureError(error);
+  }
+  replaceServerMetadata(provider.serverMetadataUrl, fresh);
+}
+
+function signatureError(error: unknown): AuthFlowError {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError" || error.name === "TypeError")) {
+    return transportError(error, "loading its signing keys");
+  }
+  return invalidIdToken(error);
+}
+
+/** Checks oauth4webapi leaves to the caller: `iat` window, `sub` shape, `azp` with a single audience. */
+export function checkExtraClaims(claims: oauth.IDToken, clientId: string, now = Math.floor(Date.now() / 1000)): void {
+  const { sub, iat, azp } = claims;
+  if (typeof sub !== "string" || sub.length === 0 || sub.length > 255 || /[\u0000-\u001f\u007f]/.test(sub)) {
+    throw invalidIdToken(new Error(`invalid "sub" claim`));
+  }
+  if (typeof iat !== "number" || iat > now + MAX_CLOCK_SKEW_S || iat < now - MAX_ID_TOKEN_AGE_S - MAX_CLOCK_SKEW_S) {
+    throw invalidIdToken(new Error(`"iat" ${String(iat)} is outside the accepted window around ${now}`));
+  }
+  if (azp !== undefined && azp !== clientId) throw invalidIdToken(new Error(`"azp" ${String(azp)} is not this client`));
+}
+
+function invalidIdToken(error: unknown): AuthFlowError {
+  return new AuthFlowError(
+    "INVALID_ID_TOKEN",
+    502,
+    "The identity provider returned an ID token that failed validation, so you were not logged in.",
+    describeError(error),
+  );
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u0000-\u001f]+/g, " ").slice(0, 300);
+}

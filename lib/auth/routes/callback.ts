@@ -1,0 +1,77 @@
+import { identityCookies, IdentityTooLargeError } from "../cookie/identity";
+import { readTransaction, transactionDeletion } from "../cookie/transaction";
+import { getServerMetadata } from "../protocol/discovery";
+import { AuthFlowError } from "../protocol/errors";
+import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
+import { errorResponse, routeConfig } from "./context";
+import { CALLBACK_PATH_HEADER, requestCookies } from "./request";
+import { redirectTo } from "./respond";
+
+/**
+ * The callback at the path of `redirect_uri` (the middleware rewrites it here). The transaction found by `state`
+ * decides everything: provider, issuer, redirect_uri, verifier, nonce and where to land.
+ */
+export async function handleCallback(request: Request): Promise<Response> {
+  const config = routeConfig();
+  if (config instanceof Response) return config;
+  const url = new URL(request.url);
+  const params = url.searchParams;
+
+  // The provider's post-logout redirect lands here with no authorization response at all.
+  if (!params.has("code") && !params.has("error") && !params.has("state")) return redirectTo(new URL("/", config.origin));
+
+  const state = params.get("state");
+  if (!state) {
+    return errorResponse("callback", new AuthFlowError("MISSING_STATE", 400, "The response from the identity provider has no state, so it cannot be matched to a login. Start the login again."));
+  }
+  const jar = requestCookies(request);
+  const options = { secrets: config.cookieSecrets, secure: config.secure };
+  const found = await readTransaction(state, jar, options);
+  if (!found) {
+    return errorResponse(
+      "callback",
+      new AuthFlowError(
+        "UNKNOWN_TRANSACTION",
+        400,
+        "This login response does not match a login started in this browser: it expired, was already used, or cookies are blocked. Start the login again.",
+      ),
+    );
+  }
+  const { transaction } = found;
+  const consumed = [transactionDeletion(found.cookieName, config.secure)];
+  try {
+    const provider = config.providers.get(transaction.provider);
+    if (!provider) throw new AuthFlowError("UNKNOWN_PROVIDER", 400, `The login provider "${transaction.provider}" is no longer configured. Start the login again.`);
+    // Mix-up defence (RFC 9700 §4.4): the response must arrive at the redirect_uri this provider was given.
+    const arrivedAt = request.headers.get(CALLBACK_PATH_HEADER) ?? url.pathname;
+    if (arrivedAt !== new URL(transaction.redirectUri).pathname) {
+      throw new AuthFlowError("INVALID_AUTHORIZATION_RESPONSE", 400, "The response from the identity provider arrived at the wrong address for this login. Start the login again.", `arrived at ${arrivedAt}, expected ${transaction.redirectUri}`);
+    }
+    const as = await getServerMetadata(provider);
+    if (as.issuer !== transaction.issuer) {
+      throw new AuthFlowError("PROVIDER_INVALID_RESPONSE", 502, "The identity provider changed while you were logging in. Start the login again.", `issuer ${as.issuer} != ${transaction.issuer}`);
+    }
+    const response = validateAuthorizationResponse(provider, as, transaction, params);
+    const login = await exchangeCode(provider, as, transaction, response);
+    const expose = config.exposeTokens;
+    const cookies = await identityCookies(
+      {
+        claims: { ...login.claims, provider: provider.name },
+        tokens: {
+          ...(expose.includes("id") ? { id: login.idToken } : {}),
+          ...(expose.includes("access") ? { access: login.accessToken } : {}),
+        },
+        idToken: login.idToken,
+      },
+      jar,
+      options,
+    );
+    return redirectTo(new URL(transaction.returnTo, config.origin), [...consumed, ...cookies]);
+  } catch (error) {
+    const failure =
+      error instanceof IdentityTooLargeError ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`) : error;
+    return errorResponse("callback", failure, consumed, {
+      actionHtml: `<a href="/auth/login?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
+    });
+  }
+}

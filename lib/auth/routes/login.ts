@@ -1,0 +1,61 @@
+import type { AuthConfig } from "../config/types";
+import { transactionCookies } from "../cookie/transaction";
+import type { CookieJar, CookieWrite } from "../cookie/serialize";
+import { authorizationRequest } from "../protocol/authorize";
+import { getServerMetadata } from "../protocol/discovery";
+import { AuthFlowError } from "../protocol/errors";
+import { errorResponse, routeConfig } from "./context";
+import { isFramed, isPrefetch, requestCookies } from "./request";
+import { escapeHtml, htmlPage, redirectTo } from "./respond";
+import { safeReturnTo } from "./return-to";
+import { DEFAULT_PROVIDER } from "../config/parse";
+
+/** `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. */
+export async function handleLogin(request: Request): Promise<Response> {
+  if (isPrefetch(request)) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+  const config = routeConfig();
+  if (config instanceof Response) return config;
+  const params = new URL(request.url).searchParams;
+  if (isFramed(request)) {
+    const href = `/auth/login?${params.toString()}`;
+    return htmlPage(403, {
+      title: "Log in in a full window",
+      message: "For your security, logging in is not possible inside an embedded frame.",
+      actionHtml: `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">Open the login in a new window</a>`,
+    });
+  }
+  try {
+    const { location, cookies } = await beginLogin(config, params.get("provider") || DEFAULT_PROVIDER, params.get("returnTo"), requestCookies(request));
+    return redirectTo(location, cookies, 302);
+  } catch (error) {
+    return errorResponse("login", error);
+  }
+}
+
+/** Shared by the route and the `login()` server action. */
+export async function beginLogin(
+  config: AuthConfig,
+  providerName: string,
+  returnTo: string | null | undefined,
+  jar: CookieJar,
+): Promise<{ location: URL; cookies: CookieWrite[] }> {
+  const provider = config.providers.get(providerName);
+  if (!provider) {
+    const broken = config.providerErrors.get(providerName);
+    if (broken) {
+      throw new AuthFlowError("CONFIG", 500, `The login provider "${providerName}" is misconfigured: ${broken.map((e) => e.message).join(" ")}`);
+    }
+    const shown = providerName.length > 64 ? `${providerName.slice(0, 64)}…` : providerName;
+    const known = [...config.providers.keys()];
+    throw new AuthFlowError(
+      "UNKNOWN_PROVIDER",
+      404,
+      `There is no login provider named "${shown}".${known.length ? ` Configured providers: ${known.join(", ")}.` : " No provider is configured."}`,
+      `unknown provider ${JSON.stringify(shown)}`,
+    );
+  }
+  const as = await getServerMetadata(provider);
+  const { url, transaction } = await authorizationRequest(provider, as, safeReturnTo(returnTo, config.origin));
+  const cookies = await transactionCookies(transaction, jar, { secrets: config.cookieSecrets, secure: config.secure });
+  return { location: url, cookies };
+}

@@ -1,0 +1,50 @@
+import { loadConfig } from "../config/load";
+import type { AuthConfig } from "../config/types";
+import { identityDeletions, readIdentity } from "../cookie/identity";
+import type { CookieJar, CookieWrite } from "../cookie/serialize";
+import { allTransactionDeletions } from "../cookie/transaction";
+import { getServerMetadata } from "../protocol/discovery";
+import { describeError } from "../protocol/http";
+import { endSessionUrl } from "../protocol/logout";
+import { isSameOriginRequest, requestCookies } from "./request";
+import { htmlPage, redirectTo } from "./respond";
+
+/**
+ * `GET|POST /auth/logout`: deletes every identity and transaction cookie, then continues at the provider's
+ * end_session_endpoint when it has one. A request that cannot be shown to come from the app itself (a cross-site
+ * link, image or form) logs nobody out: it gets a page with a button instead.
+ */
+export async function handleLogout(request: Request): Promise<Response> {
+  const state = loadConfig();
+  const config = state.status === "ok" ? state.config : undefined;
+  const origin = config?.origin ?? new URL(request.url).origin;
+  if (!isSameOriginRequest(request, origin)) {
+    return htmlPage(403, {
+      title: "Log out?",
+      message: "This logout request did not come from this app, so nothing was changed. Press the button to log out.",
+      actionHtml: `<form method="post" action="/auth/logout"><button type="submit">Log out</button></form>`,
+    });
+  }
+  const jar = requestCookies(request);
+  const { location, cookies } = await endSession(config, jar);
+  return redirectTo(location ?? new URL("/", origin), cookies);
+}
+
+/** Shared by the route and the `logout()` server action. Never throws: logging out locally always works. */
+export async function endSession(config: AuthConfig | undefined, jar: CookieJar): Promise<{ location: URL | undefined; cookies: CookieWrite[] }> {
+  if (!config) {
+    // Without a config we do not know which cookie names were used: delete both kinds.
+    return { location: undefined, cookies: [true, false].flatMap((secure) => [...identityDeletions(jar, secure), ...allTransactionDeletions(jar, secure)]) };
+  }
+  const cookies = [...identityDeletions(jar, config.secure), ...allTransactionDeletions(jar, config.secure)];
+  let location: URL | undefined;
+  try {
+    const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
+    const providerName = identity?.claims["provider"];
+    const provider = typeof providerName === "string" ? config.providers.get(providerName) : undefined;
+    if (identity && provider) location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken);
+  } catch (error) {
+    console.warn(`[auth] logout: continuing with a local logout only: ${describeError(error)}`);
+  }
+  return { location, cookies };
+}

@@ -1,0 +1,16 @@
+/**
+ * Where to land after login: a path on the app's own origin, else `/`. Anything absolute, protocol-relative
+ * (`//host`), with backslashes or control characters, or pointing back into `/auth/` becomes `/`.
+ */
+export function safeReturnTo(raw: string | null | undefined, origin: string): string {
+  if (!raw || raw.length > 2048 || !raw.startsWith("/") || raw.startsWith("//")) return "/";
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return "/";
+  let url: URL;
+  try {
+    url = new URL(raw, origin);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== origin || url.pathname.startsWith("/auth/") || url.pathname.startsWith("//")) return "/";
+  return url.pathname + url.search + url.hash;
+}

@@ -1,0 +1,93 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { AuthConfigError, AuthConfigErrors } from "../config/errors";
+import { loadConfig } from "../config/load";
+import { DEFAULT_PROVIDER } from "../config/parse";
+import type { AuthConfig } from "../config/types";
+import type { CookieWrite } from "../cookie/serialize";
+import { AuthFlowError } from "../protocol/errors";
+import { beginLogin } from "../routes/login";
+import { endSession } from "../routes/logout";
+
+/**
+ * `login()` and `logout()` as server actions, usable straight from a form: `<form action={login}>`.
+ * A form may carry `provider` and `returnTo` fields; without `returnTo` the user comes back to the current page.
+ */
+
+export async function login(providerOrForm?: string | FormData, returnTo?: string): Promise<never> {
+  const config = configOrThrow();
+  const form = providerOrForm instanceof FormData ? providerOrForm : undefined;
+  const provider = (form ? formString(form, "provider") : (providerOrForm as string | undefined)) || DEFAULT_PROVIDER;
+  checkProvider(config, provider);
+  const target = (form ? formString(form, "returnTo") : returnTo) ?? (await currentPath());
+  const store = await cookies();
+  const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
+  let location: URL;
+  try {
+    const started = await beginLogin(config, provider, target, jar);
+    writeCookies(store, started.cookies);
+    location = started.location;
+  } catch (error) {
+    if (error instanceof AuthFlowError) console.warn(`[auth] login(): ${error.code}: ${error.detail ?? error.message}`);
+    throw error;
+  }
+  redirect(location.href);
+}
+
+export async function logout(): Promise<never> {
+  const state = loadConfig();
+  const store = await cookies();
+  const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
+  const { location, cookies: writes } = await endSession(state.status === "ok" ? state.config : undefined, jar);
+  writeCookies(store, writes);
+  redirect(location?.href ?? "/");
+}
+
+function configOrThrow(): AuthConfig {
+  const state = loadConfig();
+  if (state.status === "absent") throw state.reason;
+  if (state.status === "invalid") throw state.errors.length === 1 ? state.errors[0]! : new AuthConfigErrors(state.errors);
+  return state.config;
+}
+
+function checkProvider(config: AuthConfig, provider: string): void {
+  if (config.providers.has(provider)) return;
+  const broken = config.providerErrors.get(provider);
+  if (broken) throw broken.length === 1 ? broken[0]! : new AuthConfigErrors(broken);
+  const known = [...config.providers.keys()];
+  const section = provider === DEFAULT_PROVIDER ? "[auth] (default provider)" : `[auth.${provider}]`;
+  throw new AuthConfigError("UNKNOWN_PROVIDER", `no provider "${provider}" is configured`, {
+    source: config.source,
+    section,
+    fix:
+      (provider === DEFAULT_PROVIDER
+        ? "Put client_id, client_secret and server_metadata_url directly in [auth] (or in [auth.default]), or call login(\"<name>\")"
+        : `Add a section [auth.${provider}] with client_id, client_secret and server_metadata_url`) +
+      (known.length ? `. Configured providers: ${known.join(", ")}.` : "."),
+  });
+}
+
+function formString(form: FormData, key: string): string | undefined {
+  const value = form.get(key);
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The page the action was called from, so the user lands back where they were (Streamlit #10162). */
+async function currentPath(): Promise<string> {
+  const referer = (await headers()).get("referer");
+  if (!referer) return "/";
+  try {
+    const url = new URL(referer);
+    return url.pathname + url.search;
+  } catch {
+    return "/";
+  }
+}
+
+function writeCookies(store: Awaited<ReturnType<typeof cookies>>, writes: readonly CookieWrite[]): void {
+  for (const w of writes) {
+    store.set(w.name, w.value, { path: "/", httpOnly: true, sameSite: "lax", secure: w.secure, maxAge: w.maxAge });
+  }
+}

@@ -1,0 +1,31 @@
+import { cookies } from "next/headers";
+import { cache } from "react";
+import { loadConfig } from "../config/load";
+import { readIdentity } from "../cookie/identity";
+import { createUser, type StandardClaims, type User } from "../user/user";
+
+/**
+ * The user of the current request, for server components, route handlers and server actions. It unseals the
+ * identity cookie itself: it does not trust anything the middleware could have been bypassed for.
+ *
+ * - no auth config: `{}` (no `is_logged_in`, as Streamlit)
+ * - configured, not logged in (or the cookie is invalid, expired, tampered): `{ is_logged_in: false }`
+ * - logged in: `{ is_logged_in: true, ...ID token claims, provider }`
+ */
+export async function getUser<Claims extends object = StandardClaims>(): Promise<User<Claims>> {
+  return (await currentUser()) as User<Claims>;
+}
+
+const currentUser = cache(async (): Promise<User> => {
+  // Read the cookies first: it makes every page that shows the user dynamic, so nothing is prerendered at build
+  // time with the build machine's config (or none).
+  const store = await cookies();
+  const state = loadConfig();
+  if (state.status === "absent") return createUser({});
+  if (state.status !== "ok") return createUser({ is_logged_in: false });
+  const { config } = state;
+  const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
+  const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
+  if (!identity) return createUser({ is_logged_in: false });
+  return createUser({ is_logged_in: true, ...identity.claims }, identity.tokens);
+});

@@ -1,0 +1,108 @@
+/**
+ * The read-only user object behind `getUser()` and `useUser()`, modelled on Streamlit's `st.user`:
+ * reads by property or key, `in`, `Object.keys`, spread and `JSON.stringify` give the plain claims, and every
+ * write or delete throws. `is_logged_in` is present only when auth is configured.
+ */
+
+/** Standard OpenID Connect claims (OIDC Core §5.1), all optional. Extend with your own: `getUser<MyClaims>()`. */
+export interface StandardClaims {
+  sub?: string;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  middle_name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  profile?: string;
+  picture?: string;
+  website?: string;
+  email?: string;
+  email_verified?: boolean;
+  gender?: string;
+  birthdate?: string;
+  zoneinfo?: string;
+  locale?: string;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  updated_at?: number;
+  iss?: string;
+  aud?: string | string[];
+  exp?: number;
+  iat?: number;
+  auth_time?: number;
+  /** The provider this user logged in with (`"default"` or the name of `[auth.<name>]`). */
+  provider?: string;
+}
+
+export interface UserTokens {
+  readonly id?: string;
+  readonly access?: string;
+}
+
+export type UserData<Claims extends object = StandardClaims> = Claims & {
+  /** `true`/`false` when auth is configured; absent (as in Streamlit) when it is not. */
+  is_logged_in?: boolean;
+  [claim: string]: unknown;
+};
+
+export type User<Claims extends object = StandardClaims> = Readonly<UserData<Claims>> & {
+  /** A plain, mutable copy of the claims (and `is_logged_in`). */
+  to_dict(): UserData<Claims>;
+  toJSON(): UserData<Claims>;
+  /** Server only, and only the kinds named by `expose_tokens`. Empty otherwise. */
+  readonly tokens: UserTokens;
+};
+
+export class UserModificationError extends TypeError {
+  override readonly name = "UserModificationError";
+  constructor(what = "user") {
+    super(`The ${what} cannot be modified: it is read-only. Log in or out to change who is logged in.`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+const EMPTY_TOKENS: UserTokens = createTokens({});
+
+function createTokens(tokens: UserTokens): UserTokens {
+  const data = Object.freeze({ ...tokens });
+  return new Proxy(data, {
+    set() {
+      throw new UserModificationError("user.tokens object");
+    },
+    defineProperty() {
+      throw new UserModificationError("user.tokens object");
+    },
+    deleteProperty() {
+      throw new UserModificationError("user.tokens object");
+    },
+  });
+}
+
+/** Wraps plain data (claims plus `is_logged_in`) in the read-only user object. */
+export function createUser<Claims extends object = StandardClaims>(data: Record<string, unknown>, tokens?: UserTokens): User<Claims> {
+  const target: Record<string, unknown> = deepFreeze(structuredClone(data));
+  const tokenView = tokens ? createTokens(tokens) : EMPTY_TOKENS;
+  const toDict = () => structuredClone(target) as UserData<Claims>;
+  const reject = () => {
+    throw new UserModificationError();
+  };
+  return new Proxy(target, {
+    get(obj, key) {
+      if (key === "to_dict" || key === "toJSON") return toDict;
+      if (key === "tokens") return tokenView;
+      if (typeof key === "string" && Object.hasOwn(obj, key)) return obj[key];
+      return undefined;
+    },
+    set: reject,
+    defineProperty: reject,
+    deleteProperty: reject,
+    setPrototypeOf: reject,
+  }) as unknown as User<Claims>;
+}

@@ -1,0 +1,53 @@
+import { defineConfig, devices } from "@playwright/test";
+import { APP_ORIGIN, APP_PORT, CLIENTS, IDP_ORIGIN, IDP_PORT, REDIRECT_URI, SECRETS_TOML } from "./tests/e2e/env";
+
+const chromiumFlags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: Boolean(process.env["CI"]),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: APP_ORIGIN,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: { executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium", args: chromiumFlags },
+      },
+    },
+  ],
+  webServer: [
+    {
+      command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")}`,
+      url: `${IDP_ORIGIN}/__health`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      // The app is built once by `npm run test:e2e`; the config only arrives now, at run time.
+      command: `node node_modules/next/dist/bin/next start -p ${APP_PORT}`,
+      url: `${APP_ORIGIN}/`,
+      reuseExistingServer: false,
+      env: { AUTH_SECRETS: SECRETS_TOML },
+      stdout: "pipe",
+    },
+  ],
+});

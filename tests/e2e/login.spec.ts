@@ -1,0 +1,124 @@
+import { expect, test } from "@playwright/test";
+import { APP_ORIGIN, CLIENTS, IDP_ORIGIN } from "./env";
+import { clientUser, identityCookies, logIn, serverUser, signInAtProvider, transactionCookies } from "./support";
+
+test("an anonymous visitor sees is_logged_in false on server and client, and the login buttons", async ({ page }) => {
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto("/");
+  expect(await serverUser(page)).toEqual({ is_logged_in: false });
+  expect(await clientUser(page)).toEqual({ is_logged_in: false });
+  await expect(page.getByRole("button", { name: "Log in", exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Log in with second", exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Log out", exact: true })).toBeVisible();
+  // useUser() is seeded by the layout: no request for the user after the document itself.
+  expect(requests.filter((u) => u.includes("/auth/"))).toEqual([]);
+});
+
+test("log in with the default provider: the claims reach getUser() and useUser()", async ({ page, context }) => {
+  await logIn(page, "alice");
+  const server = await serverUser(page);
+  expect(server).toMatchObject({
+    is_logged_in: true,
+    sub: "alice",
+    email: "alice@example.test",
+    name: "Alice",
+    provider: "default",
+    iss: IDP_ORIGIN,
+    aud: CLIENTS[0].id,
+  });
+  expect(server).not.toHaveProperty("tokens");
+  expect(await clientUser(page)).toEqual(server);
+  await expect(page.getByTestId("user-name")).toHaveText("Alice");
+  // The transaction cookie of this login is gone once it completed.
+  expect(await transactionCookies(context)).toEqual([]);
+});
+
+test("the identity cookie is HttpOnly, SameSite=Lax, Path=/, not Secure on http, and lasts 30 days", async ({ page, context }) => {
+  const before = Date.now() / 1000;
+  await logIn(page, "carol");
+  const cookies = await identityCookies(context);
+  expect(cookies).toHaveLength(1);
+  const [cookie] = cookies;
+  expect(cookie).toMatchObject({ name: "auth_user", httpOnly: true, sameSite: "Lax", path: "/", secure: false, domain: "localhost" });
+  const thirtyDays = 30 * 24 * 3600;
+  expect(cookie!.expires).toBeGreaterThan(before + thirtyDays - 120);
+  expect(cookie!.expires).toBeLessThan(Date.now() / 1000 + thirtyDays + 120);
+  // Encrypted: no claim is readable in the value.
+  expect(cookie!.value).toMatch(/^Fe26\.2\*/);
+  expect(cookie!.value).not.toContain("carol");
+});
+
+test("reloading and opening a new tab keep the user logged in", async ({ page, context }) => {
+  await logIn(page, "dave");
+  await page.reload();
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "dave" });
+  const second = await context.newPage();
+  await second.goto("/");
+  expect(await serverUser(second)).toMatchObject({ is_logged_in: true, sub: "dave" });
+  expect(await clientUser(second)).toMatchObject({ is_logged_in: true, sub: "dave" });
+});
+
+test("log out goes through the provider's end_session_endpoint and removes every identity cookie", async ({ page, context, request }) => {
+  await logIn(page, "erin");
+  const visited: string[] = [];
+  page.on("request", (r) => {
+    if (r.isNavigationRequest()) visited.push(new URL(r.url()).origin + new URL(r.url()).pathname);
+  });
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
+  await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
+  expect(page.url()).toBe(`${APP_ORIGIN}/`);
+  expect(visited).toContain(`${IDP_ORIGIN}/session/end`);
+  expect(await identityCookies(context)).toEqual([]);
+  expect(await clientUser(page)).toEqual({ is_logged_in: false });
+
+  const logouts = (await (await request.get(`${IDP_ORIGIN}/__logouts`)).json()) as Array<Record<string, string>>;
+  const last = logouts.at(-1)!;
+  expect(last["client_id"]).toBe(CLIENTS[0].id);
+  expect(last["post_logout_redirect_uri"]).toBe(`${APP_ORIGIN}/oauth2callback`);
+  expect(last["id_token_hint"]).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+
+  await page.reload();
+  expect(await serverUser(page)).toEqual({ is_logged_in: false });
+});
+
+test("a named provider logs in with its own client and is recorded as the provider", async ({ page }) => {
+  await logIn(page, "frank", { provider: "second" });
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "frank", provider: "second", aud: CLIENTS[1].id });
+});
+
+test("/protected sends an anonymous visitor to log in and brings them back", async ({ page }) => {
+  await page.goto("/protected?tab=2");
+  await signInAtProvider(page, "grace");
+  await page.waitForURL("/protected?tab=2");
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "grace" });
+  // Logged in now: no detour any more.
+  await page.goto("/protected");
+  expect(new URL(page.url()).pathname).toBe("/protected");
+});
+
+test("a user with 300 group claims logs in and the whole Cookie header stays under 8 KB", async ({ page, context }) => {
+  const groups = Array.from({ length: 300 }, (_, i) => `engineering-platform-group-${String(i).padStart(3, "0")}`);
+  expect(JSON.stringify(groups).length).toBeGreaterThan(4096);
+  await logIn(page, "heidi", { claims: { groups } });
+  expect((await serverUser(page))["groups"]).toEqual(groups);
+  expect((await clientUser(page))["groups"]).toEqual(groups);
+  const header = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  expect(header.length).toBeLessThan(8192);
+});
+
+test("an identity that cannot be compressed into one cookie is split into chunks and still logs in", async ({ page, context }) => {
+  // Random strings do not compress: the sealed identity needs two cookies.
+  const groups = Array.from({ length: 55 }, () => Array.from(crypto.getRandomValues(new Uint8Array(48)), (b) => b.toString(36)).join(""));
+  await logIn(page, "ivan", { claims: { groups } });
+  expect((await serverUser(page))["groups"]).toEqual(groups);
+  const cookies = await identityCookies(context);
+  expect(cookies.map((c) => c.name).sort()).toEqual(["auth_user", "auth_user.1"]);
+  await page.reload();
+  expect((await serverUser(page))["groups"]).toEqual(groups);
+
+  // Logging out removes every chunk.
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
+  await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
+  expect(await identityCookies(context)).toEqual([]);
+});
