@@ -46,7 +46,7 @@ export default defineConfig({
       command: `node node_modules/next/dist/bin/next start -p ${APP_PORT}`,
       url: `${APP_ORIGIN}/`,
       reuseExistingServer: false,
-      env: { AUTH_SECRETS: SECRETS_TOML },
+      env: { AUTH_SECRETS: SECRETS_TOML, NEXT_TELEMETRY_DISABLED: "1" },
       stdout: "pipe",
     },
   ],

@@ -18,7 +18,7 @@ const hasConfig =
 
 /** @type {import("./local-idp.mjs").LocalIdp | undefined} */
 let idp;
-const env = { ...process.env, PORT: String(port) };
+const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, PORT: String(port) };
 
 if (!hasConfig) {
   const redirectUri = `http://localhost:${port}/oauth2callback`;
