@@ -2,10 +2,10 @@ import { NextResponse, type NextRequest } from "next/server";
 import { edgeConfigState } from "./config/edge";
 import type { AuthConfig } from "./config/types";
 import { joinValue } from "./cookie/chunks";
-import { isSealedIdentity } from "./cookie/identity-shape";
+import { isSealedIdentity, sealedIdentityCookies } from "./cookie/identity-cookie";
 import { cookieNames, IDENTITY_MAX_AGE } from "./cookie/names";
-import { unseal } from "./cookie/seal";
-import { parseCookieHeader } from "./cookie/serialize";
+import { seal, sealedWithOlderSecret, unseal } from "./cookie/seal";
+import { parseCookieHeader, serializeCookie, type CookieWrite } from "./cookie/serialize";
 import { CALLBACK_PATH_HEADER } from "./routes/request";
 
 /**
@@ -13,6 +13,7 @@ import { CALLBACK_PATH_HEADER } from "./routes/request";
  *
  * - routes the callback path of `redirect_uri` (any path) to the callback route handler;
  * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...`;
+ * - re-seals an identity cookie sealed with an older `cookie_secret` with the newest one (rotation);
  * - lets server actions, prefetches of unprotected pages and static files through untouched.
  *
  * It is a convenience, not the security boundary: `getUser()` checks the cookie again wherever data is served.
@@ -43,11 +44,17 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
       headers.set(CALLBACK_PATH_HEADER, fullPath);
       return NextResponse.rewrite(target, { request: { headers } });
     }
-    const pass = () => (spoofed ? NextResponse.next({ request: { headers: requestHeaders } }) : NextResponse.next());
-    if (url.pathname.startsWith("/auth/") || !isProtected(url.pathname)) return pass();
+    // The auth routes manage the cookies themselves (a re-seal must never undo a logout's deletions).
+    const authRoute = url.pathname.startsWith("/auth/");
     // A redirect answering a server action's POST is swallowed by the browser's fetch: the action checks getUser().
-    if (request.headers.has("next-action")) return pass();
-    if (state.status === "ok" && (await hasIdentity(request, state.config))) return pass();
+    const gated = !authRoute && isProtected(url.pathname) && !request.headers.has("next-action");
+    const jar = parseCookieHeader(request.headers.get("cookie"));
+    const identity = state.status === "ok" && !authRoute ? await checkIdentity(jar, state.config, gated) : NO_IDENTITY;
+    if (!gated || identity.valid) {
+      const response = spoofed ? NextResponse.next({ request: { headers: requestHeaders } }) : NextResponse.next();
+      for (const cookie of identity.rewrite) response.headers.append("set-cookie", serializeCookie(cookie));
+      return response;
+    }
 
     const login = url.clone();
     login.pathname = "/auth/login";
@@ -57,12 +64,26 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
   };
 }
 
-async function hasIdentity(request: Request, config: AuthConfig): Promise<boolean> {
-  const jar = parseCookieHeader(request.headers.get("cookie"));
+const NO_IDENTITY = { valid: false, rewrite: [] } as const;
+
+/**
+ * Whether the request carries a valid identity, and the cookies to write when it was sealed with an older secret.
+ * The cookie is only opened when it matters: on protected paths, or when its header names an older secret.
+ */
+async function checkIdentity(
+  jar: ReadonlyMap<string, string>,
+  config: AuthConfig,
+  gated: boolean,
+): Promise<{ valid: boolean; rewrite: readonly CookieWrite[] }> {
   const value = joinValue(cookieNames(config.secure).identity, jar);
-  if (value === undefined) return false;
+  if (value === undefined) return NO_IDENTITY;
+  const rotated = config.cookieSecrets.length > 1 && sealedWithOlderSecret(value, config.cookieSecrets);
+  if (!gated && !rotated) return NO_IDENTITY;
   const opened = await unseal(value, config.cookieSecrets, IDENTITY_MAX_AGE);
-  return opened !== undefined && isSealedIdentity(opened.data);
+  if (!opened || !isSealedIdentity(opened.data)) return NO_IDENTITY;
+  if (opened.sealedWithNewest) return { valid: true, rewrite: [] };
+  const resealed = await seal(opened.data, config.cookieSecrets, IDENTITY_MAX_AGE);
+  return { valid: true, rewrite: sealedIdentityCookies(resealed, jar, config.secure) };
 }
 
 function withoutHeader(headers: Headers, name: string): Headers {

@@ -1,9 +1,11 @@
 import { decodeBase64Url, encodeBase64Url } from "./base64url";
-import { CHUNK_SIZE, chunkCookieNames, joinValue, splitValue } from "./chunks";
-import { isClaims, isSealedIdentity, type IdentityRecord } from "./identity-shape";
+import { CHUNK_SIZE, joinValue } from "./chunks";
+import { isClaims, isSealedIdentity, sealedIdentityCookies, type IdentityRecord } from "./identity-cookie";
 import { cookieNames, IDENTITY_MAX_AGE } from "./names";
 import { seal, unseal } from "./seal";
-import { deletion, type CookieJar, type CookieWrite } from "./serialize";
+import type { CookieJar, CookieWrite } from "./serialize";
+
+export { identityDeletions, sealedIdentityCookies } from "./identity-cookie";
 
 /**
  * The identity cookie: ID token claims (+ `provider`), sealed with iron-session for 30 days. Large identities are
@@ -55,19 +57,6 @@ export async function identityCookies(
   }
   if (sealed.length > CHUNK_SIZE * MAX_IDENTITY_CHUNKS) throw new IdentityTooLargeError(sealed.length);
   return sealedIdentityCookies(sealed, jar, secure);
-}
-
-/** Writes an already sealed identity (also used to re-seal with a rotated secret). */
-export function sealedIdentityCookies(sealed: string, jar: CookieJar, secure: boolean): CookieWrite[] {
-  const name = cookieNames(secure).identity;
-  const writes: CookieWrite[] = splitValue(name, sealed).map((c) => ({ ...c, secure, maxAge: IDENTITY_MAX_AGE }));
-  const written = new Set(writes.map((w) => w.name));
-  for (const stale of chunkCookieNames(name, jar)) if (!written.has(stale)) writes.push(deletion(stale, secure));
-  return writes;
-}
-
-export function identityDeletions(jar: CookieJar, secure: boolean): CookieWrite[] {
-  return chunkCookieNames(cookieNames(secure).identity, jar).map((name) => deletion(name, secure));
 }
 
 async function sealSmallest(record: IdentityRecord, secrets: readonly string[]): Promise<string> {

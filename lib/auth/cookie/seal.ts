@@ -37,6 +37,12 @@ function passwords(secrets: readonly string[]) {
   return maps;
 }
 
+/** True when `value` names a password other than the newest in its header: a cheap pre-check before re-sealing. */
+export function sealedWithOlderSecret(value: string, secrets: readonly string[]): boolean {
+  const id = value.split("*", 3)[1];
+  return id !== undefined && id !== String(passwords(secrets).newestId);
+}
+
 export async function seal(data: Record<string, unknown>, secrets: readonly string[], ttlSeconds: number): Promise<string> {
   return sealData(data, { password: passwords(secrets).newest, ttl: ttlSeconds });
 }

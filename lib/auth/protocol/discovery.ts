@@ -89,8 +89,10 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
     const as = await oauth.processDiscoveryResponse(issuer, new Response(text, { status: 200, headers: { "content-type": "application/json" } }));
     for (const endpoint of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
       if (typeof as[endpoint] !== "string") throw new Error(`metadata has no ${endpoint}`);
+      // Plain http only when the provider itself is a loopback http one (local development and tests).
       const url = new URL(as[endpoint]);
-      if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackUrl(url.href))) {
+      const httpAllowed = new URL(metadataUrl).protocol === "http:" && isLoopbackUrl(url.href);
+      if (url.protocol !== "https:" && !(url.protocol === "http:" && httpAllowed)) {
         throw new Error(`${endpoint} ${url.href} is not an https URL`);
       }
     }
