@@ -1,0 +1,25 @@
+/** Types for scripts/local-idp.mjs (the bundled local OpenID Provider), for TypeScript tests and tools. */
+export interface LocalClient {
+  client_id: string;
+  client_secret: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris?: string[];
+}
+
+export interface LocalIdpOptions {
+  /** 0 picks a free port. Default 9400. */
+  port?: number;
+  host?: string;
+  clients: LocalClient[];
+  /** Do not print the ready line or errors. */
+  quiet?: boolean;
+}
+
+export interface LocalIdp {
+  /** `http://<host>:<port>`, no trailing slash. */
+  issuer: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>;

@@ -1,0 +1,150 @@
+import { NextRequest } from "next/server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { identityCookies, readIdentity } from "@/lib/auth/cookie/identity";
+import { serializeCookie, type CookieWrite } from "@/lib/auth/cookie/serialize";
+import { authMiddleware } from "@/lib/auth/middleware";
+
+const NEW = "new-secret-0123456789-0123456789-abcdef";
+const OLD = "old-secret-0123456789-0123456789-abcdef";
+
+function toml(secrets: string[]): string {
+  return `
+[auth]
+redirect_uri = "http://localhost:3000/oauth2callback"
+cookie_secret = [${secrets.map((s) => `"${s}"`).join(", ")}]
+client_id = "app"
+client_secret = "secret"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+
+[auth.other]
+client_id = "other"
+client_secret = "secret"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+redirect_uri = "http://localhost:3000/callbacks/other"
+`;
+}
+
+async function cookieHeader(secrets: string[], sub = "alice"): Promise<string> {
+  const writes = await identityCookies({ claims: { sub, provider: "default" }, tokens: {} }, new Map(), { secrets, secure: false });
+  return writes.map((w) => `${w.name}=${w.value}`).join("; ");
+}
+
+function setCookies(response: Response): string[] {
+  return response.headers.getSetCookie();
+}
+
+const middleware = authMiddleware({ protect: ["/protected"] });
+const call = (path: string, headers: Record<string, string> = {}) => middleware(new NextRequest(`http://localhost:3000${path}`, { headers }));
+
+let saved: string | undefined;
+beforeEach(() => {
+  saved = process.env["AUTH_SECRETS"];
+  process.env["AUTH_SECRETS"] = toml([NEW, OLD]);
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env["AUTH_SECRETS"];
+  else process.env["AUTH_SECRETS"] = saved;
+});
+
+describe("authMiddleware", () => {
+  it("sends an anonymous visitor of a protected path to /auth/login with returnTo", async () => {
+    const response = await call("/protected/page?x=1");
+    expect(response.status).toBe(307);
+    const location = new URL(response.headers.get("location")!);
+    expect(location.pathname).toBe("/auth/login");
+    expect(location.searchParams.get("returnTo")).toBe("/protected/page?x=1");
+  });
+
+  it("lets a valid identity through to a protected path", async () => {
+    const response = await call("/protected", { cookie: await cookieHeader([NEW]) });
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+    expect(setCookies(response)).toEqual([]);
+  });
+
+  it("treats a tampered, foreign or garbage cookie as anonymous", async () => {
+    const valid = await cookieHeader([NEW]);
+    const tampered = valid.slice(0, 40) + (valid[40] === "A" ? "B" : "A") + valid.slice(41);
+    const foreign = await cookieHeader(["another-secret-0123456789-0123456789-xyz"]);
+    for (const cookie of [tampered, foreign, "auth_user=garbage", "auth_user=Fe26.2*1*2*3*4*5*6*7~2", "auth_user=2~Fe26.2"]) {
+      const response = await call("/protected", { cookie });
+      expect(response.status, cookie.slice(0, 30)).toBe(307);
+    }
+  });
+
+  it("does not protect other paths and does not open the cookie there", async () => {
+    const response = await call("/", { cookie: "auth_user=garbage" });
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+  });
+
+  it("lets server actions through (a redirect would be swallowed by fetch)", async () => {
+    const response = await middleware(new NextRequest("http://localhost:3000/protected", { method: "POST", headers: { "next-action": "abc" } }));
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+  });
+
+  it("re-seals a cookie sealed with an older secret with the newest, on any page", async () => {
+    const response = await call("/", { cookie: await cookieHeader([OLD], "bob") });
+    const written = setCookies(response);
+    expect(written).toHaveLength(1);
+    const [name, value] = written[0]!.split(";")[0]!.split(/=(.*)/s) as [string, string];
+    const jar = new Map([[name, value]]);
+    const onlyNew = await readIdentity(jar, { secrets: [NEW], secure: false });
+    expect(onlyNew?.claims["sub"]).toBe("bob");
+    expect(written[0]).toContain("Max-Age=2592000");
+  });
+
+  it("never re-seals on the auth routes (a logout must not be undone)", async () => {
+    const response = await call("/auth/logout", { cookie: await cookieHeader([OLD]) });
+    expect(setCookies(response)).toEqual([]);
+  });
+
+  it("routes every configured callback path to the callback route and records where it arrived", async () => {
+    for (const path of ["/oauth2callback", "/callbacks/other"]) {
+      const response = await call(`${path}?code=c&state=s`);
+      expect(new URL(response.headers.get("x-middleware-rewrite")!).pathname).toBe("/auth/callback");
+      expect(response.headers.get("x-middleware-request-x-auth-callback-path")).toBe(path);
+    }
+  });
+
+  it("strips a callback-path header sent by the browser", async () => {
+    const response = await call("/", { "x-auth-callback-path": "/callbacks/other" });
+    expect(response.headers.get("x-middleware-override-headers")).not.toContain("x-auth-callback-path");
+    expect(response.headers.get("x-middleware-request-x-auth-callback-path")).toBeNull();
+    const direct = await call("/auth/callback?code=c&state=s", { "x-auth-callback-path": "/callbacks/other" });
+    expect(direct.headers.get("x-middleware-request-x-auth-callback-path")).toBeNull();
+  });
+
+  it("without any config, still protects (the login route explains what to configure)", async () => {
+    delete process.env["AUTH_SECRETS"];
+    const response = await call("/protected");
+    expect(response.status).toBe(307);
+  });
+
+  it("survives 2,000 random and mutated cookie values: no exception, never let through", async () => {
+    const valid = await cookieHeader([NEW]);
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = "Fe26.2*~0123456789abcdefABCDEF_-=;%\u0000\u00e9";
+    for (let i = 0; i < 2000; i++) {
+      let cookie: string;
+      if (i % 2 === 0) {
+        const chars = valid.split("");
+        const at = 10 + Math.floor(random() * (chars.length - 10));
+        chars[at] = alphabet[Math.floor(random() * alphabet.length)]!;
+        cookie = chars.join("");
+      } else {
+        cookie = `auth_user=${Array.from({ length: Math.floor(random() * 300) }, () => alphabet[Math.floor(random() * alphabet.length)]).join("")}`;
+      }
+      if (cookie === valid) continue;
+      const response = await call("/protected", { cookie: cookie.replace(/[\u0000]/g, "") });
+      expect(response.status).toBe(307);
+    }
+  });
+});
+
+// Keeps the Set-Cookie helper honest against the header format the middleware writes.
+it("serializeCookie output round-trips through Headers.getSetCookie", () => {
+  const write: CookieWrite = { name: "auth_user", value: "v", secure: true, maxAge: 10 };
+  const headers = new Headers();
+  headers.append("set-cookie", serializeCookie(write));
+  expect(headers.getSetCookie()).toEqual(["auth_user=v; Path=/; Max-Age=10; HttpOnly; SameSite=Lax; Secure"]);
+});

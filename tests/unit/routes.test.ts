@@ -1,0 +1,342 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startLocalIdp } from "@/scripts/local-idp.mjs";
+import { readIdentity } from "@/lib/auth/cookie/identity";
+import { parseCookieHeader } from "@/lib/auth/cookie/serialize";
+import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
+import { handleCallback } from "@/lib/auth/routes/callback";
+import { handleLogin } from "@/lib/auth/routes/login";
+import { handleLogout } from "@/lib/auth/routes/logout";
+
+/** The route handlers, called with real Requests, against the real local OpenID Provider on loopback. */
+
+const APP = "http://localhost:3000";
+const REDIRECT_URI = `${APP}/oauth2callback`;
+const SECRET = "routes-test-cookie-secret-0123456789-abcdef";
+const CLIENT = { client_id: "routes-app", client_secret: "routes-app-secret-0123456789" };
+
+let idp: Awaited<ReturnType<typeof startLocalIdp>>;
+let hanging: Server;
+let hangingPort = 0;
+/** A port nothing listens on: connections are refused. */
+let closedPort = 0;
+
+function config(extra = ""): string {
+  return `
+[auth]
+redirect_uri = "${REDIRECT_URI}"
+cookie_secret = "${SECRET}"
+client_id = "${CLIENT.client_id}"
+client_secret = "${CLIENT.client_secret}"
+server_metadata_url = "${idp.issuer}/.well-known/openid-configuration"
+
+[auth.down]
+client_id = "x"
+client_secret = "x"
+server_metadata_url = "http://127.0.0.1:${closedPort}/.well-known/openid-configuration"
+
+[auth.slow]
+client_id = "x"
+client_secret = "x"
+server_metadata_url = "http://127.0.0.1:${hangingPort}/.well-known/openid-configuration"
+${extra}`;
+}
+
+/** A tiny cookie jar applying Set-Cookie headers (deletions included). */
+class Jar {
+  readonly cookies = new Map<string, string>();
+  apply(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      if (attributes.some((a) => a.trim().toLowerCase() === "max-age=0")) this.cookies.delete(name);
+      else this.cookies.set(name, pair!.slice(eq + 1));
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+}
+
+const get = (url: string, jar?: Jar, headers: Record<string, string> = {}) =>
+  new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin", ...headers } });
+
+/** Runs the provider side of a login with fetch: authorize, sign in as `user`, and return the callback URL. */
+async function signInAtProvider(authorizeUrl: string, user: string): Promise<string> {
+  const idpJar = new Jar();
+  let url = authorizeUrl;
+  let init: RequestInit = {};
+  for (let hop = 0; hop < 10; hop++) {
+    const response = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: idpJar.header() } });
+    idpJar.apply(response);
+    init = {};
+    const location = response.headers.get("location");
+    if (location) {
+      const next = new URL(location, url).href;
+      if (next.startsWith(REDIRECT_URI)) return next;
+      url = next;
+      continue;
+    }
+    if (response.status === 200 && url.includes("/interaction/")) {
+      url = `${url.replace(/\/$/, "")}/login`;
+      init = { method: "POST", body: new URLSearchParams({ login: user }), headers: { "content-type": "application/x-www-form-urlencoded" } };
+      continue;
+    }
+    throw new Error(`unexpected ${response.status} at ${url}`);
+  }
+  throw new Error("too many redirects");
+}
+
+async function startLogin(jar: Jar, query = ""): Promise<string> {
+  const response = await handleLogin(get(`${APP}/auth/login${query}`, jar));
+  expect(response.status).toBe(302);
+  jar.apply(response);
+  return response.headers.get("location")!;
+}
+
+beforeAll(async () => {
+  idp = await startLocalIdp({ port: 0, quiet: true, clients: [{ ...CLIENT, redirect_uris: [REDIRECT_URI] }] });
+  hanging = createServer(() => {
+    /* never answers */
+  });
+  await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+  hangingPort = (hanging.address() as AddressInfo).port;
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+});
+
+afterAll(async () => {
+  await idp.close();
+  hanging.closeAllConnections();
+  await new Promise((resolve) => hanging.close(resolve));
+  delete process.env["AUTH_SECRETS"];
+  delete process.env["AUTH_HTTP_TIMEOUT_MS"];
+});
+
+beforeEach(() => {
+  process.env["AUTH_SECRETS"] = config();
+  process.env["AUTH_HTTP_TIMEOUT_MS"] = "800";
+  clearMetadataCache();
+});
+
+function expectAuthHeaders(response: Response) {
+  expect(response.headers.get("cache-control")).toBe("no-store");
+  expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+  expect(response.headers.get("x-frame-options")).toBe("DENY");
+}
+
+describe("GET /auth/login", () => {
+  it("redirects to the provider with PKCE S256, state, nonce and Streamlit's defaults, and seals a transaction", async () => {
+    const jar = new Jar();
+    const response = await handleLogin(get(`${APP}/auth/login?returnTo=/reports`, jar));
+    expect(response.status).toBe(302);
+    expectAuthHeaders(response);
+    const location = new URL(response.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(`${idp.issuer}/auth`);
+    const p = location.searchParams;
+    expect(p.get("response_type")).toBe("code");
+    expect(p.get("client_id")).toBe(CLIENT.client_id);
+    expect(p.get("redirect_uri")).toBe(REDIRECT_URI);
+    expect(p.get("scope")).toBe("openid email profile");
+    expect(p.get("prompt")).toBe("select_account");
+    expect(p.get("code_challenge_method")).toBe("S256");
+    expect(p.get("code_challenge")).toMatch(/^[\w-]{43}$/);
+    expect(p.get("state")).toMatch(/^[\w-]{43}$/);
+    expect(p.get("nonce")).toMatch(/^[\w-]{43}$/);
+    expect(location.href).not.toContain(CLIENT.client_secret);
+    jar.apply(response);
+    const [name] = [...jar.cookies.keys()];
+    expect(name).toMatch(new RegExp(`^auth_txn\\.[0-9a-z]+\\.${p.get("state")}$`));
+    expect(response.headers.getSetCookie()[0]).toMatch(/Max-Age=600; HttpOnly; SameSite=Lax$/);
+  });
+
+  it("answers 404 naming an unknown provider, escaped, without contacting anyone", async () => {
+    const response = await handleLogin(get(`${APP}/auth/login?provider=${encodeURIComponent("<b>nope</b>")}`));
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html).toContain("&#60;b&#62;nope&#60;/b&#62;");
+    expect(html).not.toContain("<b>nope");
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("treats __proto__ and other inherited names as unknown providers", async () => {
+    for (const name of ["__proto__", "constructor", "toString"]) {
+      expect((await handleLogin(get(`${APP}/auth/login?provider=${name}`))).status).toBe(404);
+    }
+  });
+
+  it("does not start a login for a prefetch", async () => {
+    const response = await handleLogin(get(`${APP}/auth/login`, undefined, { "next-router-prefetch": "1" }));
+    expect(response.status).toBe(204);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("refuses to run inside a frame", async () => {
+    const response = await handleLogin(get(`${APP}/auth/login`, undefined, { "sec-fetch-dest": "iframe" }));
+    expect(response.status).toBe(403);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("answers 502 for a provider that is down and 504 for one that hangs, quickly, without a stack trace", async () => {
+    const down = await handleLogin(get(`${APP}/auth/login?provider=down`));
+    expect(down.status).toBe(502);
+    const started = Date.now();
+    const slow = await handleLogin(get(`${APP}/auth/login?provider=slow`));
+    expect(slow.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const html = await slow.text();
+    expect(html).toContain("did not answer in time");
+    expect(html).not.toMatch(/at \w+ \(|node_modules/);
+    // The working provider is unaffected.
+    expect((await handleLogin(get(`${APP}/auth/login`))).status).toBe(302);
+  });
+
+  it("explains a missing configuration with a readable 500 page", async () => {
+    process.env["AUTH_SECRETS"] = "[auth]\nredirect_uri = \"http://localhost:3000/cb\"\n";
+    const response = await handleLogin(get(`${APP}/auth/login`));
+    expect(response.status).toBe(500);
+    const html = await response.text();
+    expect(html).toContain("cookie_secret");
+    expect(html).toContain("AUTH_SECRETS");
+  });
+});
+
+describe("the callback", () => {
+  it("logs in: identity cookie with the claims and provider, transaction consumed, 303 to returnTo; a replay is refused", async () => {
+    const jar = new Jar();
+    const authorize = await startLogin(jar, "?returnTo=%2Freports%3Fq%3D1");
+    const callbackUrl = await signInAtProvider(authorize, "mallory");
+    const response = await handleCallback(get(callbackUrl, jar));
+    expect(response.status).toBe(303);
+    expectAuthHeaders(response);
+    expect(response.headers.get("location")).toBe(`${APP}/reports?q=1`);
+    jar.apply(response);
+    expect([...jar.cookies.keys()]).toEqual(["auth_user"]);
+    const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
+    expect(identity?.claims).toMatchObject({ sub: "mallory", email: "mallory@example.test", provider: "default", iss: idp.issuer, aud: CLIENT.client_id });
+    expect(identity?.tokens).toEqual({});
+    expect(identity?.idToken).toMatch(/^ey/);
+
+    const replay = await handleCallback(get(callbackUrl, jar));
+    expect(replay.status).toBe(400);
+    expect(replay.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("puts exposed tokens in the identity only when expose_tokens asks", async () => {
+    process.env["AUTH_SECRETS"] = config().replace('cookie_secret = "', 'expose_tokens = ["id", "access"]\ncookie_secret = "');
+    const jar = new Jar();
+    const response = await handleCallback(get(await signInAtProvider(await startLogin(jar), "trent"), jar));
+    jar.apply(response);
+    const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
+    expect(identity?.tokens.id).toMatch(/^ey/);
+    expect(typeof identity?.tokens.access).toBe("string");
+  });
+
+  it("refuses a response whose state matches no transaction in this browser (login CSRF)", async () => {
+    const victim = new Jar();
+    const attacker = new Jar();
+    const callbackUrl = await signInAtProvider(await startLogin(attacker), "attacker");
+    const response = await handleCallback(get(callbackUrl, victim));
+    expect(response.status).toBe(400);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("refuses a response without state, and sends a bare visit (post-logout return) home", async () => {
+    expect((await handleCallback(get(`${REDIRECT_URI}?code=abc`))).status).toBe(400);
+    const bare = await handleCallback(get(REDIRECT_URI));
+    expect(bare.status).toBe(303);
+    expect(bare.headers.get("location")).toBe(`${APP}/`);
+  });
+
+  it("shows the provider's error for a matching transaction and consumes it", async () => {
+    const jar = new Jar();
+    const state = new URL(await startLogin(jar)).searchParams.get("state")!;
+    const response = await handleCallback(
+      get(`${REDIRECT_URI}?error=access_denied&error_description=${encodeURIComponent("<script>x</script>")}&state=${state}&iss=${encodeURIComponent(idp.issuer)}`, jar),
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain("access denied");
+    expect(html).not.toContain("<script>x");
+    jar.apply(response);
+    expect(jar.cookies.size).toBe(0);
+  });
+
+  it("refuses an authorization response with a wrong iss (RFC 9207)", async () => {
+    const jar = new Jar();
+    const callbackUrl = new URL(await signInAtProvider(await startLogin(jar), "oscar"));
+    callbackUrl.searchParams.set("iss", "https://evil.example");
+    const response = await handleCallback(get(callbackUrl.href, jar));
+    expect(response.status).toBe(400);
+    jar.apply(response);
+    expect(jar.cookies.has("auth_user")).toBe(false);
+  });
+
+  it("refuses a response that arrives at another provider's callback path (mix-up defence)", async () => {
+    const jar = new Jar();
+    const callbackUrl = await signInAtProvider(await startLogin(jar), "peggy");
+    const response = await handleCallback(get(callbackUrl, jar, { "x-auth-callback-path": "/callbacks/other" }));
+    expect(response.status).toBe(400);
+  });
+});
+
+describe("/auth/logout", () => {
+  async function loggedIn(): Promise<Jar> {
+    const jar = new Jar();
+    const response = await handleCallback(get(await signInAtProvider(await startLogin(jar), "victor"), jar));
+    jar.apply(response);
+    expect(jar.cookies.has("auth_user")).toBe(true);
+    return jar;
+  }
+
+  it("clears the identity and continues at end_session with client_id, post_logout_redirect_uri and id_token_hint", async () => {
+    const jar = await loggedIn();
+    await startLogin(jar); // a login left half-way in another tab
+    const response = await handleLogout(get(`${APP}/auth/logout`, jar));
+    expect(response.status).toBe(303);
+    expectAuthHeaders(response);
+    const location = new URL(response.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(`${idp.issuer}/session/end`);
+    expect(location.searchParams.get("client_id")).toBe(CLIENT.client_id);
+    expect(location.searchParams.get("post_logout_redirect_uri")).toBe(REDIRECT_URI);
+    expect(location.searchParams.get("id_token_hint")).toMatch(/^ey/);
+    jar.apply(response);
+    expect(jar.cookies.size).toBe(0);
+  });
+
+  it("never logs out on a cross-site request, GET or POST", async () => {
+    const jar = await loggedIn();
+    for (const request of [
+      get(`${APP}/auth/logout`, jar, { "sec-fetch-site": "cross-site" }),
+      new Request(`${APP}/auth/logout`, { method: "POST", headers: { cookie: jar.header(), origin: "https://evil.example" } }),
+      new Request(`${APP}/auth/logout`, { headers: { cookie: jar.header() } }),
+    ]) {
+      const response = await handleLogout(request);
+      expect(response.status).toBe(403);
+      expect(response.headers.getSetCookie()).toEqual([]);
+      expect(await response.text()).toContain('<form method="post" action="/auth/logout">');
+    }
+  });
+
+  it("accepts the app's own POST (the button on the confirmation page)", async () => {
+    const jar = await loggedIn();
+    const response = await handleLogout(new Request(`${APP}/auth/logout`, { method: "POST", headers: { cookie: jar.header(), origin: APP } }));
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    expect(jar.cookies.size).toBe(0);
+  });
+
+  it("logs out locally and goes home when not logged in", async () => {
+    const response = await handleLogout(get(`${APP}/auth/logout`, new Jar()));
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`${APP}/`);
+  });
+});
+
+it("the cookie parser used by the routes reads what the jar writes", () => {
+  expect(parseCookieHeader("a=1; b=2; a=3").get("a")).toBe("1");
+});
