@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { APP_ORIGIN, APP_PORT, CLIENTS, IDP_ORIGIN, IDP_PORT, REDIRECT_URI, SECRETS_TOML } from "./tests/e2e/env";
+import { APP_ORIGIN, APP_PORT, CLIENTS, IDP_ORIGIN, IDP_PORT, REDIRECT_URI, SECRETS_FILE } from "./tests/e2e/env";
 
 const chromiumFlags = [
   "--headless",
@@ -42,11 +42,11 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
-      // The app is built once by `npm run test:e2e`; the config only arrives now, at run time.
+      // The app is built once by `npm run test:e2e`; the server reads the config file at start.
       command: `node node_modules/next/dist/bin/next start -p ${APP_PORT}`,
       url: `${APP_ORIGIN}/`,
       reuseExistingServer: false,
-      env: { AUTH_SECRETS: SECRETS_TOML, NEXT_TELEMETRY_DISABLED: "1" },
+      env: { AUTH_SECRETS_FILE: SECRETS_FILE, NEXT_TELEMETRY_DISABLED: "1" },
       stdout: "pipe",
     },
   ],

@@ -1,27 +1,22 @@
-/** Ports and the config the end-to-end run uses: the built app on APP_PORT against the local provider on IDP_PORT. */
-export const APP_PORT = Number(process.env["E2E_APP_PORT"] ?? 3100);
-export const IDP_PORT = Number(process.env["E2E_IDP_PORT"] ?? 4100);
+import { readFileSync } from "node:fs";
+import { parse } from "smol-toml";
+
+/** The end-to-end run: the built app on APP_PORT against the local provider on IDP_PORT, configured by SECRETS_FILE. */
+export const SECRETS_FILE = "tests/e2e/secrets.e2e.toml";
+export const APP_PORT = 3100;
+export const IDP_PORT = 4100;
 export const APP_ORIGIN = `http://localhost:${APP_PORT}`;
 export const IDP_ORIGIN = `http://127.0.0.1:${IDP_PORT}`;
 export const REDIRECT_URI = `${APP_ORIGIN}/oauth2callback`;
 
+interface Section {
+  client_id: string;
+  client_secret: string;
+}
+const auth = (parse(readFileSync(SECRETS_FILE, "utf8")) as unknown as { auth: Section & { cookie_secret: string; second: Section } }).auth;
+
+export const COOKIE_SECRET = auth.cookie_secret;
 export const CLIENTS = [
-  { id: "e2e-default", secret: "e2e-default-client-secret-0123456789" },
-  { id: "e2e-second", secret: "e2e-second-client-secret-0123456789" },
+  { id: auth.client_id, secret: auth.client_secret },
+  { id: auth.second.client_id, secret: auth.second.client_secret },
 ] as const;
-
-export const COOKIE_SECRET = "e2e-cookie-secret-0123456789-abcdefghijklmnop";
-
-export const SECRETS_TOML = `
-[auth]
-redirect_uri = "${REDIRECT_URI}"
-cookie_secret = "${COOKIE_SECRET}"
-client_id = "${CLIENTS[0].id}"
-client_secret = "${CLIENTS[0].secret}"
-server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
-
-[auth.second]
-client_id = "${CLIENTS[1].id}"
-client_secret = "${CLIENTS[1].secret}"
-server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
-`;

@@ -122,3 +122,23 @@ test("an identity that cannot be compressed into one cookie is split into chunks
   await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
   expect(await identityCookies(context)).toEqual([]);
 });
+
+test("no configuration value is compiled into .next/, although the build saw the config", async () => {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const path = await import("node:path");
+  const { COOKIE_SECRET } = await import("./env");
+  const needles = [COOKIE_SECRET, ...CLIENTS.map((c) => c.secret)];
+  const found: string[] = [];
+  async function scan(dir: string): Promise<void> {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await scan(full);
+      else if (entry.isFile()) {
+        const text = await readFile(full, "latin1");
+        for (const needle of needles) if (text.includes(needle)) found.push(`${full}: ${needle.slice(0, 8)}…`);
+      }
+    }
+  }
+  await scan(".next");
+  expect(found).toEqual([]);
+});
