@@ -56,6 +56,9 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
       return response;
     }
 
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return new NextResponse("Log in first.", { status: 401, headers: { "cache-control": "no-store" } });
+    }
     const login = url.clone();
     login.pathname = "/auth/login";
     login.search = "";

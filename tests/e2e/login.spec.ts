@@ -142,3 +142,15 @@ test("no configuration value is compiled into .next/, although the build saw the
   await scan(".next");
   expect(found).toEqual([]);
 });
+
+test("a provider that is down ends on a readable 502 page; the other providers keep working", async ({ page, context }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Log in with down", exact: true }).click();
+  const error = page.getByTestId("auth-error");
+  await expect(error).toHaveAttribute("data-status", "502");
+  await expect(error).toContainText("could not be reached");
+  await expect(page.locator("body")).not.toContainText(/at \w+ \(|node_modules/);
+  expect(await identityCookies(context)).toEqual([]);
+  await logIn(page, "judy", { provider: "second" });
+  expect(await serverUser(page)).toMatchObject({ sub: "judy", provider: "second" });
+});

@@ -81,6 +81,11 @@ describe("authMiddleware", () => {
     expect(response.headers.get("x-middleware-next")).toBe("1");
   });
 
+  it("answers 401 (not a redirect to a GET-only route) to an anonymous non-GET request on a protected path", async () => {
+    const response = await middleware(new NextRequest("http://localhost:3000/protected/api", { method: "POST" }));
+    expect(response.status).toBe(401);
+  });
+
   it("re-seals a cookie sealed with an older secret with the newest, on any page", async () => {
     const response = await call("/", { cookie: await cookieHeader([OLD], "bob") });
     const written = setCookies(response);

@@ -175,6 +175,15 @@ describe("GET /auth/login", () => {
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
+  it("does not start a login for the router's RSC fetch or a subresource: 204 makes the router load the page", async () => {
+    for (const headers of [{ rsc: "1" }, { "sec-fetch-dest": "empty" }, { "sec-fetch-dest": "image" }]) {
+      const response = await handleLogin(get(`${APP}/auth/login`, undefined, headers));
+      expect(response.status).toBe(204);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect((await handleLogin(get(`${APP}/auth/login`, undefined, { "sec-fetch-dest": "document" }))).status).toBe(302);
+  });
+
   it("refuses to run inside a frame", async () => {
     const response = await handleLogin(get(`${APP}/auth/login`, undefined, { "sec-fetch-dest": "iframe" }));
     expect(response.status).toBe(403);

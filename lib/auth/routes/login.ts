@@ -5,16 +5,13 @@ import { authorizationRequest } from "../protocol/authorize";
 import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
 import { errorResponse, routeConfig } from "./context";
-import { isFramed, isPrefetch, requestCookies } from "./request";
+import { isBackgroundRequest, isFramed, requestCookies } from "./request";
 import { escapeHtml, htmlPage, redirectTo } from "./respond";
 import { safeReturnTo } from "./return-to";
 import { DEFAULT_PROVIDER } from "../config/parse";
 
 /** `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. */
 export async function handleLogin(request: Request): Promise<Response> {
-  if (isPrefetch(request)) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
-  const config = routeConfig();
-  if (config instanceof Response) return config;
   const params = new URL(request.url).searchParams;
   if (isFramed(request)) {
     const href = `/auth/login?${params.toString()}`;
@@ -24,6 +21,9 @@ export async function handleLogin(request: Request): Promise<Response> {
       actionHtml: `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">Open the login in a new window</a>`,
     });
   }
+  if (isBackgroundRequest(request)) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+  const config = routeConfig();
+  if (config instanceof Response) return config;
   try {
     const { location, cookies } = await beginLogin(config, params.get("provider") || DEFAULT_PROVIDER, params.get("returnTo"), requestCookies(request));
     return redirectTo(location, cookies, 302);

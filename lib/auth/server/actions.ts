@@ -24,16 +24,18 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
   const target = (form ? formString(form, "returnTo") : returnTo) ?? (await currentPath());
   const store = await cookies();
   const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
-  let location: URL;
+  let location: string;
   try {
     const started = await beginLogin(config, provider, target, jar);
     writeCookies(store, started.cookies);
-    location = started.location;
+    location = started.location.href;
   } catch (error) {
-    if (error instanceof AuthFlowError) console.warn(`[auth] login(): ${error.code}: ${error.detail ?? error.message}`);
-    throw error;
+    if (!(error instanceof AuthFlowError) || error.status < 500 || error.code === "CONFIG") throw error;
+    // The provider is down or misbehaving: the login route retries and, if it fails again, shows a readable page.
+    console.warn(`[auth] login(): ${error.code}: ${error.detail ?? error.message}`);
+    location = `/auth/login?${new URLSearchParams({ provider, returnTo: target })}`;
   }
-  redirect(location.href);
+  redirect(location);
 }
 
 export async function logout(): Promise<never> {
