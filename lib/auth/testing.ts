@@ -1,0 +1,57 @@
+import { identityCookies } from "./cookie/identity";
+import type { StandardClaims } from "./user/user";
+
+/**
+ * Test helpers for app authors: a logged-in identity cookie for any claims, without an identity provider.
+ *
+ *   // Playwright
+ *   await context.addCookies(await testIdentityCookies({ sub: "ada", email: "ada@example.com" },
+ *     { cookieSecret: process.env.TEST_COOKIE_SECRET!, url: "http://localhost:3000" }));
+ *
+ *   // Vitest / any Request
+ *   const cookie = testCookieHeader(await testIdentityCookies({ sub: "ada" }, { cookieSecret }));
+ *   await GET(new Request("http://localhost:3000/api/me", { headers: { cookie } }));
+ *
+ * The cookie is the real thing, sealed with the app's `cookie_secret`, so use a test secret, never production's.
+ */
+
+export interface TestIdentityOptions {
+  /** The app's `cookie_secret` (the first entry if it is a list). */
+  cookieSecret: string | readonly string[];
+  /** Where the app runs. Decides `Secure` and the `__Host-` name (https) and is returned for Playwright. */
+  url?: string;
+  /** The `provider` claim; `"default"` when absent. */
+  provider?: string;
+  /** Tokens to expose as `user.tokens` (only read by the app when its `expose_tokens` allows them). */
+  tokens?: { id?: string; access?: string };
+}
+
+export interface TestCookie {
+  name: string;
+  value: string;
+  /** For Playwright's `context.addCookies`. */
+  url: string;
+  httpOnly: true;
+  sameSite: "Lax";
+  secure: boolean;
+}
+
+export async function testIdentityCookies<Claims extends object = StandardClaims>(
+  claims: Claims & { sub: string },
+  options: TestIdentityOptions,
+): Promise<TestCookie[]> {
+  const url = options.url ?? "http://localhost:3000";
+  const secure = new URL(url).protocol === "https:";
+  const secrets = typeof options.cookieSecret === "string" ? [options.cookieSecret] : [...options.cookieSecret];
+  const writes = await identityCookies(
+    { claims: { ...claims, provider: options.provider ?? "default" }, tokens: options.tokens ?? {} },
+    new Map(),
+    { secrets, secure },
+  );
+  return writes.map(({ name, value }) => ({ name, value, url: new URL(url).origin, httpOnly: true, sameSite: "Lax", secure }));
+}
+
+/** The `Cookie` request header for those cookies. */
+export function testCookieHeader(cookies: readonly Pick<TestCookie, "name" | "value">[]): string {
+  return cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+}
