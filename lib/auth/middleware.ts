@@ -97,10 +97,14 @@ function withoutHeader(headers: Headers, name: string): Headers {
 
 export function compileMatcher(matcher: PathMatcher): (pathname: string) => boolean {
   if (typeof matcher === "function") return matcher;
-  const tests = matcher.map((m) =>
-    typeof m === "string"
-      ? (path: string) => path === m || path.startsWith(m.endsWith("/") ? m : `${m}/`)
-      : (path: string) => m.test(path),
-  );
+  const tests = matcher.map((m): ((path: string) => boolean) => {
+    if (typeof m !== "string") {
+      // Without g/y a RegExp keeps no lastIndex between calls, so the same path always gives the same answer.
+      const pattern = new RegExp(m.source, m.flags.replace(/[gy]/g, ""));
+      return (path) => pattern.test(path);
+    }
+    const base = m.length > 1 ? m.replace(/\/+$/, "") : m;
+    return base === "/" ? () => true : (path) => path === base || path.startsWith(`${base}/`);
+  });
   return (path) => tests.some((test) => test(path));
 }

@@ -564,3 +564,33 @@ describe("secrets.example.toml", () => {
     expect(state.config.warnings).toEqual([]);
   });
 });
+
+describe("regressions", () => {
+  const secret = `cookie_secret = "${"x".repeat(40)}"`;
+
+  it("never echoes a password embedded in a URL", () => {
+    const state = parseAuthConfig(`[auth]\nredirect_uri = "https://user:hunter2-password@app.example/cb"\n${secret}\n`, { source: "secrets.toml" });
+    expect(state.status).toBe("invalid");
+    if (state.status !== "invalid") return;
+    expect(state.errors[0]!.message).not.toContain("hunter2-password");
+    expect(state.errors[0]!.message).toContain("//***@app.example");
+  });
+
+  it("points at a likely typo when a required key is missing", () => {
+    const state = parseAuthConfig(`[auth]\nredirect_url = "http://localhost:3000/cb"\n${secret}\n`, { source: "secrets.toml" });
+    expect(state.status).toBe("invalid");
+    if (state.status !== "invalid") return;
+    expect(state.errors.map((e) => e.message).join("\n")).toContain('found "redirect_url"');
+    expect(state.warnings.join("\n")).toContain('Did you mean "redirect_uri"');
+  });
+
+  it("points at a typo in a provider section", () => {
+    const state = parseAuthConfig(
+      `[auth]\nredirect_uri = "http://localhost:3000/cb"\n${secret}\n[auth.google]\nclient_id = "a"\nclient_secrte = "b"\nserver_metadata_url = "https://accounts.google.com/.well-known/openid-configuration"\n`,
+      { source: "secrets.toml" },
+    );
+    expect(state.status).toBe("ok");
+    if (state.status !== "ok") return;
+    expect(state.config.providerErrors.get("google")![0]!.message).toContain('found "client_secrte"');
+  });
+});

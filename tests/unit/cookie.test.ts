@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { CHUNK_SIZE, chunkCookieNames, joinValue, MAX_CHUNKS, splitValue } from "@/lib/auth/cookie/chunks";
 import { identityCookies, IdentityTooLargeError, MAX_IDENTITY_CHUNKS, readIdentity } from "@/lib/auth/cookie/identity";
 import { cookieNames, IDENTITY_MAX_AGE, MAX_TRANSACTIONS, TRANSACTION_MAX_AGE } from "@/lib/auth/cookie/names";
-import { seal, unseal } from "@/lib/auth/cookie/seal";
+import { seal, sealedWithOlderSecret, unseal } from "@/lib/auth/cookie/seal";
 import { deletion, parseCookieHeader, serializeCookie, type CookieWrite } from "@/lib/auth/cookie/serialize";
 import { allTransactionDeletions, readTransaction, transactionCookies, type Transaction } from "@/lib/auth/cookie/transaction";
 
@@ -157,6 +157,17 @@ describe("seal / unseal", () => {
       expect(await unseal(sealed, [B], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: true });
       expect(await unseal(sealed, [A, B], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: false });
       expect(await unseal(sealed, [C, A], 3600)).toBeUndefined();
+    });
+
+    it("tells from the header alone whether a value was sealed with an older secret", async () => {
+      const sealedOld = await seal({ a: 1 }, [OLD], 3600);
+      const sealedNew = await seal({ a: 1 }, [NEW, OLD], 3600);
+      expect(sealedWithOlderSecret(sealedOld, [NEW, OLD])).toBe(true);
+      expect(sealedWithOlderSecret(sealedNew, [NEW, OLD])).toBe(false);
+      expect(sealedWithOlderSecret(sealedOld, [OLD])).toBe(false);
+      // A value whose header names an unknown id also counts as "not the newest" (the unseal then decides).
+      expect(sealedWithOlderSecret(sealedNew, [C])).toBe(true);
+      expect(sealedWithOlderSecret("garbage-without-stars", [NEW])).toBe(false);
     });
 
     it("names the password by an id derived from the secret, not its position", async () => {

@@ -176,7 +176,8 @@ describe("GET /auth/login", () => {
   });
 
   it("does not start a login for the router's RSC fetch or a subresource: 204 makes the router load the page", async () => {
-    for (const headers of [{ rsc: "1" }, { "sec-fetch-dest": "empty" }, { "sec-fetch-dest": "image" }]) {
+    const variants: Record<string, string>[] = [{ rsc: "1" }, { "sec-fetch-dest": "empty" }, { "sec-fetch-dest": "image" }];
+    for (const headers of variants) {
       const response = await handleLogin(get(`${APP}/auth/login`, undefined, headers));
       expect(response.status).toBe(204);
       expect(response.headers.getSetCookie()).toEqual([]);

@@ -228,3 +228,19 @@ describe("tokens", () => {
     expect(user.tokens.id).toBe("original");
   });
 });
+
+describe("claims that collide with the user object's API", () => {
+  it("drops claims named tokens, to_dict, toJSON or toString; spread, JSON and to_dict keep working", () => {
+    const user = createUser({ sub: "1", tokens: ["a", "b"], to_dict: "x", toJSON: "y", toString: "z" }, { id: "t" });
+    expect({ ...user }).toEqual({ sub: "1" });
+    expect(JSON.parse(JSON.stringify(user))).toEqual({ sub: "1" });
+    expect(user.to_dict()).toEqual({ sub: "1" });
+    expect(user.tokens.id).toBe("t");
+  });
+
+  it("turns into a string like its JSON", () => {
+    const user = createUser({ sub: "1", name: "Ada" });
+    expect(String(user)).toBe('{"sub":"1","name":"Ada"}');
+    expect(`${user}`).toBe('{"sub":"1","name":"Ada"}');
+  });
+});

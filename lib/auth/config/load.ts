@@ -73,7 +73,7 @@ export function loadConfig(): ConfigState {
   const found = findConfigText();
   let state: ConfigState;
   if (found === undefined) state = { status: "absent", reason: NO_CONFIG };
-  else if (found instanceof AuthConfigError) state = { status: "invalid", source: found.source, errors: [found] };
+  else if (found instanceof AuthConfigError) state = { status: "invalid", source: found.source, errors: [found], warnings: [] };
   else state = parseAuthConfig(found.text, { source: found.source, port: env("PORT") });
   report(state);
   cached = { key, state };
@@ -99,7 +99,7 @@ function report(state: ConfigState): void {
     state.status === "ok"
       ? [...state.config.warnings, ...[...state.config.providerErrors.values()].flat().map((e) => e.message)]
       : state.status === "invalid"
-        ? state.errors.map((e) => e.message)
+        ? [...state.warnings, ...state.errors.map((e) => e.message)]
         : [];
   for (const line of lines) {
     if (warned.has(line)) continue;

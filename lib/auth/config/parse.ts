@@ -113,7 +113,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   }
 
   if (errors.length > 0 || redirectUri === undefined || cookieSecrets === undefined) {
-    return invalid(source, errors);
+    return invalid(source, errors, warnings);
   }
 
   const providers = new Map<string, ProviderConfig>();
@@ -143,8 +143,8 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   return { status: "ok", config };
 }
 
-function invalid(source: string, errors: AuthConfigError[]): ConfigState {
-  return { status: "invalid", source, errors };
+function invalid(source: string, errors: AuthConfigError[], warnings: string[] = []): ConfigState {
+  return { status: "invalid", source, errors, warnings };
 }
 
 function firstLine(message: string): string {
@@ -193,7 +193,7 @@ function readUrl(
   if (raw === undefined) {
     if (required && table[key] === undefined) {
       errors.push(
-        new AuthConfigError("MISSING_KEY", `"${key}" is missing`, {
+        new AuthConfigError("MISSING_KEY", `"${key}" is missing${typoHint(table, key)}`, {
           ...where,
           key,
           fix:
@@ -208,10 +208,15 @@ function readUrl(
   const value = raw.replaceAll("{port}", options.port ?? "3000");
   const problem = checkUrl(value);
   if (problem) {
-    errors.push(new AuthConfigError(problem.code, `"${key}" ${problem.text} (got "${raw}")`, { ...where, key, fix: problem.fix }));
+    errors.push(new AuthConfigError(problem.code, `"${key}" ${problem.text} (got "${redactCredentials(raw)}")`, { ...where, key, fix: problem.fix }));
     return undefined;
   }
   return value;
+}
+
+/** A URL as shown in messages: any `user:password@` part is masked. */
+function redactCredentials(url: string): string {
+  return url.replace(/\/\/[^/?#]*@/, "//***@");
 }
 
 function checkUrl(value: string): { code: "INVALID_URL" | "INSECURE_URL"; text: string; fix: string } | undefined {
@@ -245,7 +250,13 @@ function readCookieSecrets(auth: Table, where: Where, errors: AuthConfigError[])
   const value = auth["cookie_secret"];
   const fix = `Use a random string of at least ${MIN_SECRET_LENGTH} characters, e.g. the output of: openssl rand -base64 32`;
   if (value === undefined) {
-    errors.push(new AuthConfigError("MISSING_KEY", '"cookie_secret" is missing', { ...where, key: "cookie_secret", fix: `Add cookie_secret = "...". ${fix}.` }));
+    errors.push(
+      new AuthConfigError("MISSING_KEY", `"cookie_secret" is missing${typoHint(auth, "cookie_secret")}`, {
+        ...where,
+        key: "cookie_secret",
+        fix: `Add cookie_secret = "...". ${fix}.`,
+      }),
+    );
     return undefined;
   }
   const list = typeof value === "string" ? [value] : value;
@@ -321,7 +332,7 @@ function readProvider(name: string, table: Table, ctx: ProviderContext): Provide
   const missing = REQUIRED_PROVIDER_KEYS.filter((key) => table[key] === undefined);
   if (missing.length > 0) {
     errors.push(
-      new AuthConfigError("MISSING_KEY", `missing ${missing.map((k) => `"${k}"`).join(", ")}`, {
+      new AuthConfigError("MISSING_KEY", `missing ${missing.map((k) => `"${k}"`).join(", ")}${missing.map((k) => typoHint(table, k)).join("")}`, {
         ...where,
         key: missing.join(", "),
         fix: `Add ${missing.map((k) => `${k} = "..."`).join(", ")} from your identity provider's app registration.`,
@@ -450,6 +461,13 @@ function describe(value: unknown): string {
   if (isTable(value)) return "a table";
   if (typeof value === "string") return `"${value}"`;
   return `${typeof value} ${String(value)}`;
+}
+
+/** ` (found "redirect_url": a typo?)` when the table has an unknown key close to the missing one. */
+function typoHint(table: Table, missing: string): string {
+  const known = new Set<string>([...SHARED_KEYS, ...PROVIDER_KEYS]);
+  const typo = Object.keys(table).find((k) => !known.has(k) && !isTable(table[k]) && nearest(k, [missing]) === missing);
+  return typo === undefined ? "" : ` (found "${typo}": a typo?)`;
 }
 
 function unknownKeyWarning(source: string, section: string, key: string, known: readonly string[]): string {

@@ -41,5 +41,10 @@ export type ConfigState =
   /** No config at all, or a config without `[auth]`: auth is off and `getUser()` is `{}`, as in Streamlit. */
   | { readonly status: "absent"; readonly reason: AuthConfigError }
   /** `[auth]` exists but its shared part is broken: nobody can be logged in, routes explain the errors. */
-  | { readonly status: "invalid"; readonly source: string; readonly errors: readonly AuthConfigError[] }
+  | {
+      readonly status: "invalid";
+      readonly source: string;
+      readonly errors: readonly AuthConfigError[];
+      readonly warnings: readonly string[];
+    }
   | { readonly status: "ok"; readonly config: AuthConfig };

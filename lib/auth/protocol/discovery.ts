@@ -46,6 +46,7 @@ export function clearMetadataCache(): void {
  */
 export function expectedIssuer(metadataUrl: string): URL | undefined {
   const url = new URL(metadataUrl);
+  url.hash = "";
   if (!url.pathname.endsWith(WELL_KNOWN) || url.search) return undefined;
   url.pathname = url.pathname.slice(0, -WELL_KNOWN.length) || "/";
   return url;

@@ -134,7 +134,7 @@ export function checkExtraClaims(claims: oauth.IDToken, clientId: string, now = 
   if (typeof sub !== "string" || sub.length === 0 || sub.length > 255 || /[\u0000-\u001f\u007f]/.test(sub)) {
     throw invalidIdToken(new Error(`invalid "sub" claim`));
   }
-  if (typeof iat !== "number" || iat > now + MAX_CLOCK_SKEW_S || iat < now - MAX_ID_TOKEN_AGE_S - MAX_CLOCK_SKEW_S) {
+  if (typeof iat !== "number" || !Number.isFinite(iat) || iat > now + MAX_CLOCK_SKEW_S || iat < now - MAX_ID_TOKEN_AGE_S - MAX_CLOCK_SKEW_S) {
     throw invalidIdToken(new Error(`"iat" ${String(iat)} is outside the accepted window around ${now}`));
   }
   if (azp !== undefined && azp !== clientId) throw invalidIdToken(new Error(`"azp" ${String(azp)} is not this client`));

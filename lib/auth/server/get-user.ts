@@ -27,5 +27,10 @@ const currentUser = cache(async (): Promise<User> => {
   const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
   const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
   if (!identity) return createUser({ is_logged_in: false });
-  return createUser({ is_logged_in: true, ...identity.claims }, identity.tokens);
+  return createUser({ is_logged_in: true, ...withoutKey(identity.claims, "is_logged_in") }, identity.tokens);
 });
+
+function withoutKey(claims: Readonly<Record<string, unknown>>, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = claims;
+  return rest;
+}

@@ -85,17 +85,26 @@ function createTokens(tokens: UserTokens): UserTokens {
   });
 }
 
+/** Names that belong to the user object's API; a claim of the same name is dropped. */
+export const RESERVED_CLAIMS: readonly string[] = ["tokens", "to_dict", "toJSON", "toString"];
+
 /** Wraps plain data (claims plus `is_logged_in`) in the read-only user object. */
 export function createUser<Claims extends object = StandardClaims>(data: Record<string, unknown>, tokens?: UserTokens): User<Claims> {
-  const target: Record<string, unknown> = deepFreeze(structuredClone(data));
+  // The target itself stays extensible and unfrozen (proxy invariants would otherwise pin what `get` may return);
+  // the traps below refuse every write, and nested values are frozen.
+  const target: Record<string, unknown> = structuredClone(data);
+  for (const name of RESERVED_CLAIMS) delete target[name];
+  for (const value of Object.values(target)) deepFreeze(value);
   const tokenView = tokens ? createTokens(tokens) : EMPTY_TOKENS;
   const toDict = () => structuredClone(target) as UserData<Claims>;
+  const toString = () => JSON.stringify(target);
   const reject = () => {
     throw new UserModificationError();
   };
   return new Proxy(target, {
     get(obj, key) {
       if (key === "to_dict" || key === "toJSON") return toDict;
+      if (key === "toString") return toString;
       if (key === "tokens") return tokenView;
       if (typeof key === "string" && Object.hasOwn(obj, key)) return obj[key];
       return undefined;

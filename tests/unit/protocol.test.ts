@@ -1,0 +1,224 @@
+import * as oauth from "oauth4webapi";
+import { describe, expect, it } from "vitest";
+import { parseAuthConfig } from "@/lib/auth/config/parse";
+import type { ProviderConfig } from "@/lib/auth/config/types";
+import { authorizationRequest } from "@/lib/auth/protocol/authorize";
+import { pinnedSigningAlgorithm } from "@/lib/auth/protocol/client";
+import { expectedIssuer } from "@/lib/auth/protocol/discovery";
+import { AuthFlowError } from "@/lib/auth/protocol/errors";
+import { endSessionUrl } from "@/lib/auth/protocol/logout";
+
+const CLIENT_SECRET = "very-secret-client-secret-value";
+
+/** A provider built the way the app builds it: from secrets.toml text. */
+function providerFrom(extra = "", name = "google"): ProviderConfig {
+  const state = parseAuthConfig(
+    `[auth]\nredirect_uri = "https://app.example/oauth2callback"\ncookie_secret = "0123456789abcdefghijklmnopqrstuvwxyz"\n\n` +
+      `[auth.${name}]\nclient_id = "client-123"\nclient_secret = "${CLIENT_SECRET}"\n` +
+      `server_metadata_url = "https://idp.example/.well-known/openid-configuration"\n${extra}\n`,
+    { source: "secrets.toml" },
+  );
+  if (state.status !== "ok") throw new Error(`bad test config: ${state.status}`);
+  const provider = state.config.providers.get(name);
+  if (!provider) throw new Error(`bad test provider: ${JSON.stringify(state.config.providerErrors.get(name)?.map((e) => e.message))}`);
+  return provider;
+}
+
+function server(overrides: Partial<oauth.AuthorizationServer> = {}): oauth.AuthorizationServer {
+  return {
+    issuer: "https://idp.example",
+    authorization_endpoint: "https://idp.example/authorize",
+    token_endpoint: "https://idp.example/token",
+    jwks_uri: "https://idp.example/jwks",
+    ...overrides,
+  };
+}
+
+describe("expectedIssuer", () => {
+  it.each([
+    ["Google", "https://accounts.google.com/.well-known/openid-configuration", "https://accounts.google.com/"],
+    ["Keycloak", "https://kc.example/realms/my-realm/.well-known/openid-configuration", "https://kc.example/realms/my-realm"],
+    ["Auth0", "https://tenant.eu.auth0.com/.well-known/openid-configuration", "https://tenant.eu.auth0.com/"],
+    ["Entra ID", "https://login.microsoftonline.com/tenant-id/v2.0/.well-known/openid-configuration", "https://login.microsoftonline.com/tenant-id/v2.0"],
+    ["a loopback provider", "http://127.0.0.1:9000/.well-known/openid-configuration", "http://127.0.0.1:9000/"],
+  ])("strips the well-known suffix of a %s URL", (_, url, issuer) => {
+    expect(expectedIssuer(url)?.href).toBe(issuer);
+  });
+
+  it("matches the issuer strings those providers publish, as oauth4webapi compares them", () => {
+    // Google publishes "https://accounts.google.com" (no slash), Auth0 "https://tenant.eu.auth0.com/" (slash).
+    expect(expectedIssuer("https://accounts.google.com/.well-known/openid-configuration")?.href).toBe(new URL("https://accounts.google.com").href);
+    expect(expectedIssuer("https://tenant.eu.auth0.com/.well-known/openid-configuration")?.href).toBe(new URL("https://tenant.eu.auth0.com/").href);
+  });
+
+  it.each([
+    "https://idp.example/metadata.json",
+    "https://idp.example/.well-known/oauth-authorization-server",
+    "https://idp.example/.well-known/openid-configuration/",
+    "https://idp.example/.well-known/openid-configuration?appid=123",
+  ])("is undefined for %s", (url) => {
+    expect(expectedIssuer(url)).toBeUndefined();
+  });
+});
+
+describe("pinnedSigningAlgorithm", () => {
+  it("is RS256 when nothing is advertised", () => {
+    expect(pinnedSigningAlgorithm(server())).toBe("RS256");
+    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: [] }))).toBe("RS256");
+  });
+
+  it("skips none and picks an asymmetric algorithm", () => {
+    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["none", "RS256"] }))).toBe("RS256");
+    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["ES256"] }))).toBe("ES256");
+    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["HS256", "EdDSA"] }))).toBe("EdDSA");
+  });
+
+  it("prefers RS256 when several are advertised", () => {
+    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["PS512", "ES256", "RS256"] }))).toBe("RS256");
+  });
+
+  it.each([[["none", "HS256"]], [["HS256", "HS384", "HS512"]], [["none"]], [["rs256"]]])("refuses %j", (algs) => {
+    let thrown: unknown;
+    try {
+      pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: algs }));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AuthFlowError);
+    expect((thrown as AuthFlowError).code).toBe("PROVIDER_INVALID_RESPONSE");
+    expect((thrown as AuthFlowError).status).toBe(502);
+    expect((thrown as AuthFlowError).detail).toContain(JSON.stringify(algs));
+  });
+});
+
+describe("authorizationRequest", () => {
+  const provider = providerFrom('client_kwargs = { prompt = "login", login_hint = "ada@example.com", hd = "example.com" }');
+
+  it("builds a code flow request with PKCE S256, state, nonce and the client_kwargs", async () => {
+    const { url, transaction } = await authorizationRequest(provider, server(), "/dashboard");
+    const params = url.searchParams;
+    expect(url.origin + url.pathname).toBe("https://idp.example/authorize");
+    expect(params.get("response_type")).toBe("code");
+    expect(params.get("client_id")).toBe("client-123");
+    expect(params.get("redirect_uri")).toBe("https://app.example/oauth2callback");
+    expect(params.get("scope")).toBe("openid email profile");
+    expect(params.get("prompt")).toBe("login");
+    expect(params.get("login_hint")).toBe("ada@example.com");
+    expect(params.get("hd")).toBe("example.com");
+    expect(params.get("state")).toBe(transaction.state);
+    expect(params.get("nonce")).toBe(transaction.nonce);
+    expect(params.get("code_challenge_method")).toBe("S256");
+    expect(params.get("code_challenge")).toBe(await oauth.calculatePKCECodeChallenge(transaction.codeVerifier));
+    expect(transaction.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expect(transaction.state).toMatch(/^[A-Za-z0-9_-]{16,128}$/);
+    for (const key of new Set(params.keys())) expect(params.getAll(key), key).toHaveLength(1);
+    expect([...params.keys()].sort()).toEqual(
+      ["client_id", "code_challenge", "code_challenge_method", "hd", "login_hint", "nonce", "prompt", "redirect_uri", "response_type", "scope", "state"].sort(),
+    );
+  });
+
+  it("never sends the client secret or the code verifier", async () => {
+    const { url, transaction } = await authorizationRequest(provider, server(), "/");
+    expect(url.searchParams.has("client_secret")).toBe(false);
+    expect(url.href).not.toContain(CLIENT_SECRET);
+    expect(url.href).not.toContain(transaction.codeVerifier);
+  });
+
+  it("returns the transaction the callback needs", async () => {
+    const { transaction } = await authorizationRequest(provider, server(), "/reports?id=1");
+    expect(transaction).toMatchObject({
+      provider: "google",
+      issuer: "https://idp.example",
+      redirectUri: "https://app.example/oauth2callback",
+      returnTo: "/reports?id=1",
+    });
+  });
+
+  it("keeps the authorization endpoint's own query parameters, ours winning on conflicts", async () => {
+    const as = server({ authorization_endpoint: "https://idp.example/oauth2/authorize?tenant=t1&ui=dark&response_type=token" });
+    const { url } = await authorizationRequest(provider, as, "/");
+    expect(url.pathname).toBe("/oauth2/authorize");
+    expect(url.searchParams.get("tenant")).toBe("t1");
+    expect(url.searchParams.get("ui")).toBe("dark");
+    expect(url.searchParams.getAll("response_type")).toEqual(["code"]);
+    expect(url.href.split("?")).toHaveLength(2);
+  });
+
+  it("uses the provider's own redirect_uri and default parameters", async () => {
+    const own = providerFrom('redirect_uri = "https://app.example/oauth2callback/okta"', "okta");
+    const { url, transaction } = await authorizationRequest(own, server(), "/");
+    expect(url.searchParams.get("redirect_uri")).toBe("https://app.example/oauth2callback/okta");
+    expect(url.searchParams.get("prompt")).toBe("select_account");
+    expect(transaction.redirectUri).toBe("https://app.example/oauth2callback/okta");
+    expect(transaction.provider).toBe("okta");
+  });
+
+  it("does not send token_endpoint_auth_method or code_challenge_method from client_kwargs", async () => {
+    const p = providerFrom('client_kwargs = { token_endpoint_auth_method = "client_secret_post", code_challenge_method = "S256" }');
+    const { url } = await authorizationRequest(p, server(), "/");
+    expect(url.searchParams.has("token_endpoint_auth_method")).toBe(false);
+    expect(url.searchParams.getAll("code_challenge_method")).toEqual(["S256"]);
+  });
+
+  it("generates fresh state, nonce and verifier on every call", async () => {
+    const first = await authorizationRequest(provider, server(), "/");
+    const second = await authorizationRequest(provider, server(), "/");
+    expect(second.transaction.state).not.toBe(first.transaction.state);
+    expect(second.transaction.nonce).not.toBe(first.transaction.nonce);
+    expect(second.transaction.codeVerifier).not.toBe(first.transaction.codeVerifier);
+    expect(second.url.searchParams.get("code_challenge")).not.toBe(first.url.searchParams.get("code_challenge"));
+  });
+});
+
+describe("endSessionUrl", () => {
+  const provider = providerFrom();
+
+  it("is undefined without an end_session_endpoint", () => {
+    expect(endSessionUrl(provider, server(), "id-token")).toBeUndefined();
+  });
+
+  it.each(["not a url", "javascript:alert(1)", "ftp://idp.example/logout", "data:text/html,x"])("is undefined for the endpoint %j", (endpoint) => {
+    expect(endSessionUrl(provider, server({ end_session_endpoint: endpoint }), "id-token")).toBeUndefined();
+  });
+
+  it("sends client_id, post_logout_redirect_uri and id_token_hint", () => {
+    const url = endSessionUrl(provider, server({ end_session_endpoint: "https://idp.example/logout" }), "header.payload.sig");
+    expect(url?.origin + (url?.pathname ?? "")).toBe("https://idp.example/logout");
+    expect(Object.fromEntries(url?.searchParams ?? [])).toEqual({
+      client_id: "client-123",
+      post_logout_redirect_uri: "https://app.example/oauth2callback",
+      id_token_hint: "header.payload.sig",
+    });
+    expect(url?.href).not.toContain(CLIENT_SECRET);
+  });
+
+  it("leaves out id_token_hint when there is no ID token", () => {
+    const url = endSessionUrl(provider, server({ end_session_endpoint: "https://idp.example/logout" }), undefined);
+    expect(url?.searchParams.has("id_token_hint")).toBe(false);
+    expect(url?.searchParams.get("client_id")).toBe("client-123");
+    expect(url?.searchParams.get("post_logout_redirect_uri")).toBe("https://app.example/oauth2callback");
+  });
+
+  it("keeps the endpoint's query, with exactly one ?, ours winning on conflicts", () => {
+    const url = endSessionUrl(
+      provider,
+      server({ end_session_endpoint: "https://idp.example/v2/logout?returnTo=x&client_id=someone-else" }),
+      "tok",
+    );
+    expect(url).toBeDefined();
+    expect(url!.href.split("?")).toHaveLength(2);
+    expect(url!.searchParams.get("returnTo")).toBe("x");
+    expect(url!.searchParams.getAll("client_id")).toEqual(["client-123"]);
+    expect(url!.searchParams.get("id_token_hint")).toBe("tok");
+  });
+
+  it("uses the provider's own redirect_uri as post_logout_redirect_uri", () => {
+    const own = providerFrom('redirect_uri = "https://app.example/oauth2callback/okta"', "okta");
+    const url = endSessionUrl(own, server({ end_session_endpoint: "https://idp.example/logout" }), undefined);
+    expect(url?.searchParams.get("post_logout_redirect_uri")).toBe("https://app.example/oauth2callback/okta");
+  });
+});
+
+it("expectedIssuer ignores a #fragment on server_metadata_url", () => {
+  expect(expectedIssuer("https://idp.example/.well-known/openid-configuration#x")?.href).toBe("https://idp.example/");
+});
