@@ -80,6 +80,30 @@ export function transportError(error: unknown, what: string): AuthFlowError {
     : new AuthFlowError("PROVIDER_UNREACHABLE", 502, `The identity provider could not be reached (${what}). Try again in a moment.`, describeError(error));
 }
 
+/** A timeout, an abort or a failed connection (undici reports those as `TypeError: fetch failed`). */
+export function isTransportFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === "TimeoutError" || error.name === "AbortError" || (error instanceof TypeError && error.message === "fetch failed");
+}
+
+/**
+ * Any failure while talking to the provider, as the page and log line it deserves: a timeout (504), a connection
+ * failure (502), or an answer that is too large or does not follow the protocol (502).
+ */
+export function providerFault(error: unknown, what: string): AuthFlowError {
+  if (error instanceof AuthFlowError) return error;
+  if (isTransportFailure(error)) return transportError(error, what);
+  const tooLarge = error instanceof ResponseTooLargeError || (error instanceof Error && error.cause instanceof ResponseTooLargeError);
+  return new AuthFlowError(
+    "PROVIDER_INVALID_RESPONSE",
+    502,
+    tooLarge
+      ? `The identity provider's answer was too large (${what}). Try again later.`
+      : `The identity provider sent an invalid answer (${what}). Try again later.`,
+    describeError(error),
+  );
+}
+
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;

@@ -4,7 +4,7 @@ import type { Transaction } from "../cookie/transaction";
 import { clientAuthentication, oauthClient } from "./client";
 import { replaceServerMetadata } from "./discovery";
 import { AuthFlowError } from "./errors";
-import { describeError, requestOptions, transportError } from "./http";
+import { describeError, providerFault, requestOptions } from "./http";
 
 /**
  * The callback's protocol steps: the authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`), the token request
@@ -21,15 +21,22 @@ export interface VerifiedLogin {
 export const MAX_ID_TOKEN_AGE_S = 10 * 60;
 export const MAX_CLOCK_SKEW_S = 2 * 60;
 
-/** Checks `state`, `iss` and `error` of the authorization response; throws a 4xx {@link AuthFlowError} otherwise. */
+/**
+ * Checks `iss` (RFC 9207), `state`, `error` and `code` of the authorization response; throws a 4xx
+ * {@link AuthFlowError} for anything the browser brought that does not fit this login.
+ */
 export function validateAuthorizationResponse(
   provider: ProviderConfig,
   as: oauth.AuthorizationServer,
   transaction: Transaction,
   params: URLSearchParams,
 ): URLSearchParams {
+  const client = oauthClient(provider, as);
   try {
-    return oauth.validateAuthResponse(as, oauthClient(provider, as), params, transaction.state);
+    const validated = oauth.validateAuthResponse(as, client, params, transaction.state);
+    const codes = validated.getAll("code");
+    if (codes.length !== 1 || codes[0] === "") throw new Error(`expected exactly one non-empty "code" parameter, got ${codes.length}`);
+    return validated;
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError) {
       const code = error.error;
@@ -72,7 +79,7 @@ export async function exchangeCode(
       requestOptions(as.token_endpoint!),
     );
   } catch (error) {
-    throw transportError(error, "exchanging the code");
+    throw providerFault(error, "exchanging the code");
   }
 
   let result: oauth.TokenEndpointResponse;
@@ -90,7 +97,7 @@ export async function exchangeCode(
         `token endpoint ${error.status}: ${error.error} ${oneLine(error.error_description ?? "")}`,
       );
     }
-    throw invalidIdToken(error);
+    throw isIdTokenProblem(error) ? invalidIdToken(error) : providerFault(error, "exchanging the code");
   }
 
   await verifySignature(provider, as, response);
@@ -121,11 +128,19 @@ async function verifySignature(provider: ProviderConfig, as: oauth.Authorization
   replaceServerMetadata(provider.serverMetadataUrl, fresh);
 }
 
+/** The JWKS could not be loaded (the provider's fault) or the signature does not verify (the token's). */
 function signatureError(error: unknown): AuthFlowError {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError" || error.name === "TypeError")) {
-    return transportError(error, "loading its signing keys");
-  }
-  return invalidIdToken(error);
+  const jwksProblem =
+    error instanceof oauth.OperationProcessingError && (error.code === oauth.RESPONSE_IS_NOT_CONFORM || error.code === oauth.RESPONSE_IS_NOT_JSON);
+  return jwksProblem || !isIdTokenProblem(error) ? providerFault(error, "loading its signing keys") : invalidIdToken(error);
+}
+
+/** Errors about the ID token itself, as opposed to the token response around it or the transport. */
+function isIdTokenProblem(error: unknown): boolean {
+  if (error instanceof oauth.UnsupportedOperationError) return /JWS|JWT|alg/i.test(error.message);
+  if (!(error instanceof oauth.OperationProcessingError)) return false;
+  if (error.code === oauth.JWT_CLAIM_COMPARISON || error.code === oauth.JWT_TIMESTAMP_CHECK || error.code === oauth.KEY_SELECTION) return true;
+  return /JWT|JWS|ID Token|id_token|nonce|signature/i.test(error.message);
 }
 
 /** Checks oauth4webapi leaves to the caller: `iat` window, `sub` shape, `azp` with a single audience. */

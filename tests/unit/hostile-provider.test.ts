@@ -1,0 +1,521 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { readIdentity } from "@/lib/auth/cookie/identity";
+import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
+import { handleCallback } from "@/lib/auth/routes/callback";
+import { handleLogin } from "@/lib/auth/routes/login";
+import { startHostileIdp, type HostileIdp } from "../support/hostile-idp";
+
+/**
+ * Attack scenarios: the relying party against an OpenID Provider that lies in one precise way per test.
+ * Every attack must end with a 4xx (the browser's fault) or 502/504 (the provider's fault), no identity cookie, and an
+ * error page without internals.
+ */
+
+const APP = "http://localhost:3000";
+const REDIRECT_URI = `${APP}/oauth2callback`;
+const SECRET = "hostile-test-cookie-secret-0123456789-abcdef";
+/**
+ * Internals that must never reach the page. A stack frame is a line starting with "at ... (" or a "(file:line:col)"
+ * reference; the plain /at .*\(/ also matched honest prose ("at most 7600). Ask ... (for example").
+ */
+const STACK = /^\s*at .*\(|\([^()]*:\d+:\d+\)|node_modules|Error:/m;
+const IDENTITY_COOKIE = /^(__Host-)?auth_user(\.\d+)?$/;
+const TRANSACTION_COOKIE = /^(__Host-)?auth_txn\./;
+
+let idp: HostileIdp;
+let backup: HostileIdp;
+let warn: MockInstance<typeof console.warn>;
+let error: MockInstance<typeof console.error>;
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+function config(): string {
+  return `
+[auth]
+redirect_uri = "${REDIRECT_URI}"
+cookie_secret = "${SECRET}"
+client_id = "${idp.clientId}"
+client_secret = "${idp.clientSecret}"
+server_metadata_url = "${idp.issuer}/.well-known/openid-configuration"
+
+[auth.backup]
+client_id = "${backup.clientId}"
+client_secret = "${backup.clientSecret}"
+server_metadata_url = "${backup.issuer}/.well-known/openid-configuration"
+`;
+}
+
+/** A tiny cookie jar applying Set-Cookie headers (deletions included). */
+class Jar {
+  readonly cookies = new Map<string, string>();
+  apply(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = line.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      if (attributes.some((a) => a.trim().toLowerCase() === "max-age=0")) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(eq + 1));
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+}
+
+const get = (url: string, jar?: Jar): Request =>
+  new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin" } });
+
+/** `/auth/login`: must redirect to the hostile `/authorize`; the transaction cookie lands in `jar`. */
+async function startLogin(jar: Jar, provider?: string): Promise<string> {
+  const response = await handleLogin(get(`${APP}/auth/login${provider ? `?provider=${provider}` : ""}`, jar));
+  expect(response.status).toBe(302);
+  jar.apply(response);
+  return response.headers.get("location")!;
+}
+
+/** The provider leg, with fetch: `/authorize` answers at once with a redirect to the callback URL. */
+async function authorizeAtProvider(authorizeUrl: string): Promise<string> {
+  const response = await fetch(authorizeUrl, { redirect: "manual" });
+  expect(response.status).toBe(302);
+  const callbackUrl = new URL(response.headers.get("location")!, authorizeUrl).href;
+  expect(callbackUrl.startsWith(REDIRECT_URI)).toBe(true);
+  return callbackUrl;
+}
+
+/** A whole login against the current scenario: login -> /authorize -> callback. */
+async function attempt(provider?: string): Promise<{ response: Response; jar: Jar; callbackUrl: string; ms: number }> {
+  const jar = new Jar();
+  const callbackUrl = await authorizeAtProvider(await startLogin(jar, provider));
+  const started = Date.now();
+  const response = await handleCallback(get(callbackUrl, jar));
+  return { response, jar, callbackUrl, ms: Date.now() - started };
+}
+
+/** No identity cookie may be written; only deletions of it are allowed. */
+function identityWrites(response: Response): string[] {
+  return response.headers.getSetCookie().filter((line) => {
+    const name = line.slice(0, line.indexOf("=")).trim();
+    return IDENTITY_COOKIE.test(name) && !/;\s*max-age=0\b/i.test(line);
+  });
+}
+
+/** The common verdict for every attack: the expected status, no identity, a plain error page without internals. */
+async function expectRefused(response: Response, status: number): Promise<string> {
+  expect(response.status).toBe(status);
+  expect(identityWrites(response)).toEqual([]);
+  expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+  const html = await response.text();
+  expect(html).not.toMatch(STACK);
+  expect(html).not.toContain(idp.clientSecret);
+  expect(html).toContain(`data-status="${status}"`);
+  // A refusal is a handled AuthFlowError, never the generic "unexpected error" path.
+  expect(error).not.toHaveBeenCalled();
+  return html;
+}
+
+/** The one `[auth]` log line of the refusal, to check the reason when it matters. */
+function logLine(): string {
+  return warn.mock.calls.map((args) => args.map(String).join(" ")).join("\n");
+}
+
+/** An attack through the whole flow that the provider-side checks must catch (after the token request). */
+async function expectIdTokenRefused(): Promise<void> {
+  const { response } = await attempt();
+  await expectRefused(response, 502);
+  expect(idp.count("/token")).toBe(1);
+  expect(logLine()).toMatch(/callback: (INVALID_ID_TOKEN|PROVIDER_INVALID_RESPONSE) \(502\)/);
+}
+
+/** An attack on the authorization response: refused before any code is redeemed. */
+async function expectAuthResponseRefused(): Promise<string> {
+  const { response } = await attempt();
+  const html = await expectRefused(response, 400);
+  expect(idp.count("/token")).toBe(0);
+  return html;
+}
+
+beforeAll(async () => {
+  [idp, backup] = await Promise.all([startHostileIdp(), startHostileIdp({ clientId: "backup-app", clientSecret: "backup-app-secret-0123456789" })]);
+});
+
+afterAll(async () => {
+  await Promise.all([idp.close(), backup.close()]);
+  delete process.env["AUTH_SECRETS"];
+  delete process.env["AUTH_HTTP_TIMEOUT_MS"];
+});
+
+beforeEach(() => {
+  process.env["AUTH_SECRETS"] = config();
+  process.env["AUTH_HTTP_TIMEOUT_MS"] = "700";
+  clearMetadataCache();
+  idp.reset();
+  backup.reset();
+  warn = vi.spyOn(console, "warn");
+  error = vi.spyOn(console, "error");
+  return () => {
+    warn.mockRestore();
+    error.mockRestore();
+  };
+});
+
+describe("control", () => {
+  it("an honest login succeeds: 303, identity cookie with the claims, transaction consumed", async () => {
+    const { response, jar } = await attempt();
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`${APP}/`);
+    expect(identityWrites(response)).toHaveLength(1);
+    jar.apply(response);
+    expect([...jar.cookies.keys()]).toEqual(["auth_user"]);
+    const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
+    expect(identity?.claims).toMatchObject({
+      sub: "hostile-user",
+      email: "hostile-user@hostile.test",
+      name: "Hostile User",
+      iss: idp.issuer,
+      aud: idp.clientId,
+      provider: "default",
+    });
+    expect(idp.count("/token")).toBe(1);
+    expect(idp.count("/jwks")).toBe(1);
+    expect(error).not.toHaveBeenCalled();
+  });
+});
+
+describe("the authorization response (refused with 400, no code redeemed)", () => {
+  it("state dropped", async () => {
+    idp.scenario = { authorize: { dropState: true } };
+    await expectAuthResponseRefused();
+    expect(logLine()).toContain("MISSING_STATE");
+  });
+
+  it("state altered (a well-formed state of no login in this browser)", async () => {
+    idp.scenario = { authorize: { state: "A".repeat(43) } };
+    await expectAuthResponseRefused();
+    expect(logLine()).toContain("UNKNOWN_TRANSACTION");
+  });
+
+  it("iss altered (mix-up, RFC 9207)", async () => {
+    idp.scenario = { authorize: { iss: "https://evil.example" } };
+    await expectAuthResponseRefused();
+    expect(logLine()).toContain("INVALID_AUTHORIZATION_RESPONSE");
+  });
+
+  it("iss dropped while the metadata advertises authorization_response_iss_parameter_supported", async () => {
+    idp.scenario = { authorize: { dropIss: true } };
+    await expectAuthResponseRefused();
+    expect(logLine()).toContain("INVALID_AUTHORIZATION_RESPONSE");
+  });
+
+  it("error=access_denied with a valid state: 400, the description escaped, the transaction cookie deleted", async () => {
+    idp.scenario = { authorize: { error: "access_denied", error_description: "<script>alert(1)</script>" } };
+    const { response, jar } = await attempt();
+    const html = await expectRefused(response, 400);
+    expect(html).toContain("access denied");
+    expect(html).not.toContain("<script>alert(1)");
+    expect([...jar.cookies.keys()].some((name) => TRANSACTION_COOKIE.test(name))).toBe(true);
+    jar.apply(response);
+    expect(jar.cookies.size).toBe(0);
+    expect(idp.count("/token")).toBe(0);
+  });
+
+  it("an error with a wrong state is refused as a state failure and its text is not reflected", async () => {
+    idp.scenario = { authorize: { error: "access_denied", error_description: "Call +1-555-SCAMMER to unlock your account", state: "B".repeat(43) } };
+    const html = await expectAuthResponseRefused();
+    expect(html).not.toContain("SCAMMER");
+    expect(html).not.toContain("access denied");
+    expect(html).not.toContain("access_denied");
+    expect(logLine()).toContain("UNKNOWN_TRANSACTION");
+  });
+
+  it("a duplicated code parameter", async () => {
+    idp.scenario = { authorize: { duplicate: ["code"] } };
+    await expectAuthResponseRefused();
+  });
+
+  it("code missing from a success response (valid state and iss)", async () => {
+    idp.scenario = { authorize: { dropCode: true } };
+    await expectAuthResponseRefused();
+  });
+
+  it("a duplicated state parameter", async () => {
+    idp.scenario = { authorize: { duplicate: ["state"] } };
+    await expectAuthResponseRefused();
+  });
+
+  it("a replayed callback (the same code a second time) is refused without redeeming it again", async () => {
+    const { response, callbackUrl, jar } = await attempt();
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    const replay = await handleCallback(get(callbackUrl, jar));
+    await expectRefused(replay, 400);
+    expect(idp.count("/token")).toBe(1);
+  });
+});
+
+describe("the ID token (refused with 502 after the token request)", () => {
+  it("id_token missing from the token response", async () => {
+    idp.scenario = { token: { omitIdToken: true } };
+    await expectIdTokenRefused();
+  });
+
+  it("a bad signature (last bytes corrupted)", async () => {
+    idp.scenario = { token: { corruptSignature: true } };
+    await expectIdTokenRefused();
+  });
+
+  it("signed by a key not in the JWKS, with the published key's kid", async () => {
+    idp.scenario = { token: { signWith: "other-key" } };
+    await expectIdTokenRefused();
+  });
+
+  it("key rotation: a new kid is found after one JWKS refetch and the login succeeds", async () => {
+    // Warm the cache with the current key set.
+    const first = await attempt();
+    expect(first.response.status).toBe(303);
+    expect(idp.count("/jwks")).toBe(1);
+    // The provider rotates: a new key is published and used at once.
+    idp.scenario = { jwks: { rotate: true } };
+    const { response, jar } = await attempt();
+    expect(response.status).toBe(303);
+    expect(identityWrites(response)).toHaveLength(1);
+    jar.apply(response);
+    const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
+    expect(identity?.claims["sub"]).toBe("hostile-user");
+    expect(idp.count("/jwks")).toBe(2);
+    expect(error).not.toHaveBeenCalled();
+  });
+
+  it("a new kid that is never published: refused, the JWKS fetched at most twice", async () => {
+    idp.scenario = { token: { signWith: "other-key", header: { kid: "never-published" } } };
+    await expectIdTokenRefused();
+    expect(idp.count("/jwks")).toBeGreaterThanOrEqual(1);
+    expect(idp.count("/jwks")).toBeLessThanOrEqual(2);
+  });
+
+  it("alg none, with metadata advertising none", async () => {
+    idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["none", "RS256"] } }, token: { signWith: "none" } };
+    await expectIdTokenRefused();
+  });
+
+  it("HS256 signed with the client secret", async () => {
+    idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["HS256", "RS256"] } }, token: { signWith: "hs256" } };
+    await expectIdTokenRefused();
+  });
+
+  it("a crit header with an unknown extension", async () => {
+    idp.scenario = { token: { header: { crit: ["urn:hostile:must-understand"], "urn:hostile:must-understand": true } } };
+    await expectIdTokenRefused();
+  });
+
+  it("iss claim of another issuer", async () => {
+    idp.scenario = { token: { claims: { iss: "https://evil.example" } } };
+    await expectIdTokenRefused();
+  });
+
+  it("iss claim with a trailing slash", async () => {
+    idp.scenario = { token: { claims: { iss: `${idp.issuer}/` } } };
+    await expectIdTokenRefused();
+  });
+
+  it("aud of another client", async () => {
+    idp.scenario = { token: { claims: { aud: "someone-else" } } };
+    await expectIdTokenRefused();
+  });
+
+  it("aud array with another audience and no azp", async () => {
+    idp.scenario = { token: { claims: { aud: [idp.clientId, "someone-else"] } } };
+    await expectIdTokenRefused();
+  });
+
+  it("single aud with a foreign azp", async () => {
+    idp.scenario = { token: { claims: { azp: "someone-else" } } };
+    await expectIdTokenRefused();
+  });
+
+  it("exp in the past, beyond the 60 s tolerance", async () => {
+    idp.scenario = { token: { claims: { exp: now() - 120, iat: now() - 400 } } };
+    await expectIdTokenRefused();
+  });
+
+  it("iat one hour in the future", async () => {
+    idp.scenario = { token: { claims: { iat: now() + 3600, exp: now() + 7200 } } };
+    await expectIdTokenRefused();
+  });
+
+  it("iat one day old (exp still in the future)", async () => {
+    idp.scenario = { token: { claims: { iat: now() - 86_400 } } };
+    await expectIdTokenRefused();
+  });
+
+  it("iat as a string", async () => {
+    idp.scenario = { token: { claims: { iat: String(now()) } } };
+    await expectIdTokenRefused();
+  });
+
+  it("nonce wrong", async () => {
+    idp.scenario = { token: { claims: { nonce: "C".repeat(43) } } };
+    await expectIdTokenRefused();
+  });
+
+  it("nonce missing", async () => {
+    idp.scenario = { token: { claims: { nonce: undefined } } };
+    await expectIdTokenRefused();
+  });
+
+  it("sub missing", async () => {
+    idp.scenario = { token: { claims: { sub: undefined } } };
+    await expectIdTokenRefused();
+  });
+
+  it("sub a number", async () => {
+    idp.scenario = { token: { claims: { sub: 12345 } } };
+    await expectIdTokenRefused();
+  });
+
+  it("sub empty", async () => {
+    idp.scenario = { token: { claims: { sub: "" } } };
+    await expectIdTokenRefused();
+  });
+
+  it("a valid ID token too large for the identity cookies (20 KB of random claims)", async () => {
+    idp.scenario = { token: { claims: { groups: Array.from({ length: 200 }, () => randomBytes(75).toString("base64url")) } } };
+    const { response } = await attempt();
+    await expectRefused(response, 502);
+    expect(logLine()).toContain("IDENTITY_TOO_LARGE");
+  });
+});
+
+describe("the token endpoint (502, or 504 when it hangs)", () => {
+  it("a code the provider does not know: its honest invalid_grant becomes a 502", async () => {
+    idp.scenario = { authorize: { code: "forged-code-0123456789" } };
+    const { response } = await attempt();
+    await expectRefused(response, 502);
+    expect(idp.count("/token")).toBe(1);
+    expect(logLine()).toContain("invalid_grant");
+  });
+
+  it("400 invalid_grant", async () => {
+    idp.scenario = { token: { status: 400, body: JSON.stringify({ error: "invalid_grant", error_description: "<b>nope</b>" }) } };
+    const { response } = await attempt();
+    const html = await expectRefused(response, 502);
+    expect(html).not.toContain("<b>nope");
+    expect(idp.count("/token")).toBe(1);
+  });
+
+  it("500 with an HTML body", async () => {
+    idp.scenario = { token: { status: 500, body: "<html><body><h1>Internal Server Error</h1></body></html>", contentType: "text/html" } };
+    const { response } = await attempt();
+    const html = await expectRefused(response, 502);
+    expect(html).not.toContain("Internal Server Error");
+  });
+
+  it("200 with a body that is not JSON", async () => {
+    idp.scenario = { token: { body: "access_token=abc&token_type=bearer", contentType: "application/x-www-form-urlencoded" } };
+    const { response } = await attempt();
+    await expectRefused(response, 502);
+  });
+
+  it('token_type "mac"', async () => {
+    idp.scenario = { token: { tokenType: "mac" } };
+    await expectIdTokenRefused();
+  });
+
+  it("a token endpoint that hangs: 504 within about 2 s", async () => {
+    idp.scenario = { token: { delayMs: 5_000 } };
+    const { response, ms } = await attempt();
+    const html = await expectRefused(response, 504);
+    expect(html).toContain("did not answer in time");
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it("a streamed 5 MB token body is cut off (bounded) and refused with 502", async () => {
+    idp.scenario = { token: { hugeBodyBytes: 5 * 1024 * 1024 } };
+    const { response, ms } = await attempt();
+    await expectRefused(response, 502);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it("a 5 MB token body announced by Content-Length is refused with 502", async () => {
+    idp.scenario = { token: { hugeBodyBytes: 5 * 1024 * 1024, declareHugeLength: true } };
+    const { response, ms } = await attempt();
+    await expectRefused(response, 502);
+    expect(ms).toBeLessThan(2_000);
+  });
+});
+
+describe("the JWKS endpoint", () => {
+  it("JWKS answers 500", async () => {
+    idp.scenario = { jwks: { status: 500 } };
+    await expectIdTokenRefused();
+    expect(idp.count("/jwks")).toBeGreaterThanOrEqual(1);
+  });
+
+  it("JWKS hangs: 504 within about 2 s", async () => {
+    idp.scenario = { jwks: { delayMs: 5_000 } };
+    const { response, ms } = await attempt();
+    await expectRefused(response, 504);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it("JWKS publishes no keys", async () => {
+    idp.scenario = { jwks: { keys: [] } };
+    await expectIdTokenRefused();
+    expect(idp.count("/jwks")).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("discovery (the login route answers 502/504 and sets no cookie)", () => {
+  async function expectLoginRefused(status: number): Promise<void> {
+    const response = await handleLogin(get(`${APP}/auth/login`));
+    await expectRefused(response, status);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(idp.count("/authorize")).toBe(0);
+  }
+
+  it("an issuer that does not match server_metadata_url", async () => {
+    idp.scenario = { metadata: { override: { issuer: "https://evil.example" } } };
+    await expectLoginRefused(502);
+  });
+
+  it("metadata answers 500", async () => {
+    idp.scenario = { metadata: { status: 500, body: "<html>down</html>", contentType: "text/html" } };
+    await expectLoginRefused(502);
+  });
+
+  it("metadata that is not JSON", async () => {
+    idp.scenario = { metadata: { body: "issuer: nope", contentType: "text/plain" } };
+    await expectLoginRefused(502);
+  });
+
+  it("metadata that hangs: 504 quickly", async () => {
+    idp.scenario = { metadata: { delayMs: 5_000 } };
+    const started = Date.now();
+    await expectLoginRefused(504);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("metadata pointing the token endpoint at a plain-http foreign host", async () => {
+    idp.scenario = { metadata: { override: { token_endpoint: "http://evil.example/token" } } };
+    await expectLoginRefused(502);
+  });
+
+  it("metadata that advertises only HS256 for ID tokens: 502 (the provider's fault) before any code is redeemed", async () => {
+    idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["HS256"] } } };
+    const { response } = await attempt();
+    await expectRefused(response, 502);
+    expect(idp.count("/token")).toBe(0);
+  });
+
+  it("a second configured provider keeps working while the hostile one is down", async () => {
+    idp.scenario = { metadata: { status: 500, body: "down", contentType: "text/plain" } };
+    await expectRefused(await handleLogin(get(`${APP}/auth/login`)), 502);
+    const { response, jar } = await attempt("backup");
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
+    expect(identity?.claims).toMatchObject({ sub: "hostile-user", provider: "backup", iss: backup.issuer, aud: backup.clientId });
+    expect(idp.count("/token")).toBe(0);
+    expect(backup.count("/token")).toBe(1);
+  });
+});
