@@ -1,5 +1,26 @@
 import { defineConfig, devices } from "@playwright/test";
-import { APP_ORIGIN, APP_PORT, CLIENTS, IDP_ORIGIN, IDP_PORT, REDIRECT_URI, SECRETS_FILE } from "./tests/e2e/env";
+import {
+  APP_ORIGIN,
+  APP_PORT,
+  BROKEN_ORIGIN,
+  BROKEN_TOML,
+  CLIENTS,
+  IDP_ORIGIN,
+  IDP_PORT,
+  NO_AUTH_ORIGIN,
+  NO_AUTH_TOML,
+  REDIRECT_URI,
+  SECRETS_FILE,
+} from "./tests/e2e/env";
+
+/** The same build served again with another config (config is read at run time, never built in). */
+const variant = (origin: string, toml: string) => ({
+  command: `node node_modules/next/dist/bin/next start -p ${new URL(origin).port}`,
+  url: `${origin}/`,
+  reuseExistingServer: false,
+  env: { AUTH_SECRETS: toml, NEXT_TELEMETRY_DISABLED: "1" },
+  stdout: "pipe" as const,
+});
 
 const chromiumFlags = [
   "--headless",
@@ -49,5 +70,7 @@ export default defineConfig({
       env: { AUTH_SECRETS_FILE: SECRETS_FILE, NEXT_TELEMETRY_DISABLED: "1" },
       stdout: "pipe",
     },
+    variant(BROKEN_ORIGIN, BROKEN_TOML),
+    variant(NO_AUTH_ORIGIN, NO_AUTH_TOML),
   ],
 });

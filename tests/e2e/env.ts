@@ -20,3 +20,18 @@ export const CLIENTS = [
   { id: auth.client_id, secret: auth.client_secret },
   { id: auth.second.client_id, secret: auth.second.client_secret },
 ] as const;
+
+/** A second and third server of the same build: a broken config, and a secrets.toml without [auth]. */
+export const BROKEN_ORIGIN = "http://localhost:3101";
+export const BROKEN_TOML = `
+[auth]
+redirect_uri = "${BROKEN_ORIGIN}/oauth2callback"
+client_id = "x"
+client_secret = "y"
+server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
+`;
+export const NO_AUTH_ORIGIN = "http://localhost:3102";
+export const NO_AUTH_TOML = `
+[database]
+url = "postgres://localhost/app"
+`;

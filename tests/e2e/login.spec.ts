@@ -154,3 +154,54 @@ test("a provider that is down ends on a readable 502 page; the other providers k
   await logIn(page, "judy", { provider: "second" });
   expect(await serverUser(page)).toMatchObject({ sub: "judy", provider: "second" });
 });
+
+test("two logins begun in two tabs both complete, in either order", async ({ context }) => {
+  const [first, second] = [await context.newPage(), await context.newPage()];
+  for (const page of [first, second]) {
+    await page.goto("/");
+    await page.getByRole("button", { name: "Log in", exact: true }).click();
+    await page.waitForURL((url) => url.origin === IDP_ORIGIN);
+  }
+  expect(await transactionCookies(context)).toHaveLength(2);
+  // The tab opened last finishes first.
+  await signInAtProvider(second, "kim");
+  await second.waitForURL("/");
+  expect(await serverUser(second)).toMatchObject({ is_logged_in: true, sub: "kim" });
+  await signInAtProvider(first, "lee");
+  await first.waitForURL("/");
+  expect(await serverUser(first)).toMatchObject({ is_logged_in: true, sub: "lee" });
+  expect(await transactionCookies(context)).toEqual([]);
+});
+
+test("a cross-site page cannot log the user out, by image, navigation or form", async ({ page, context }) => {
+  await logIn(page, "mia");
+  // A page on another site (127.0.0.1 is a different site from localhost), served by the browser's router.
+  const evil = `${IDP_ORIGIN}/evil-page`;
+  await page.route(evil, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<img src="${APP_ORIGIN}/auth/logout"><form id="f" method="post" action="${APP_ORIGIN}/auth/logout"></form>`,
+    }),
+  );
+  await page.goto(evil);
+  await page.waitForLoadState("networkidle");
+  expect(await identityCookies(context)).toHaveLength(1);
+
+  await page.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit());
+  await expect(page.getByTestId("auth-error")).toContainText("did not come from this app");
+  expect(await identityCookies(context)).toHaveLength(1);
+
+  await page.goto(evil);
+  await page.evaluate((url) => (window.location.href = url), `${APP_ORIGIN}/auth/logout`);
+  await expect(page.getByTestId("auth-error")).toContainText("did not come from this app");
+  expect(await identityCookies(context)).toHaveLength(1);
+  await page.goto("/");
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "mia" });
+
+  // The confirmation page's own button does log out.
+  await page.goto(evil);
+  await page.evaluate((url) => (window.location.href = url), `${APP_ORIGIN}/auth/logout`);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
+  expect(await identityCookies(context)).toEqual([]);
+});

@@ -185,6 +185,19 @@ describe("GET /auth/login", () => {
     expect((await handleLogin(get(`${APP}/auth/login`, undefined, { "sec-fetch-dest": "document" }))).status).toBe(302);
   });
 
+  it("moves a login begun on another loopback host to the configured one (cookies are per host)", async () => {
+    const response = await handleLogin(get(`${APP}/auth/login?provider=down&returnTo=%2Fx`, undefined, { host: "127.0.0.1:3000" }));
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe(`${APP}/auth/login?provider=down&returnTo=%2Fx`);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    // The configured host, or a public host behind a proxy, is never redirected.
+    for (const host of ["localhost:3000", "app.example.com"]) {
+      const direct = await handleLogin(get(`${APP}/auth/login`, undefined, { host }));
+      expect(direct.status, host).toBe(302);
+      expect(direct.headers.get("location")).toContain("/auth?");
+    }
+  });
+
   it("refuses to run inside a frame", async () => {
     const response = await handleLogin(get(`${APP}/auth/login`, undefined, { "sec-fetch-dest": "iframe" }));
     expect(response.status).toBe(403);

@@ -24,12 +24,29 @@ export async function handleLogin(request: Request): Promise<Response> {
   if (isBackgroundRequest(request)) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
   const config = routeConfig();
   if (config instanceof Response) return config;
+  const elsewhere = loopbackHostMismatch(request, config.origin);
+  if (elsewhere) return redirectTo(new URL(`/auth/login?${params.toString()}`, elsewhere), [], 302);
   try {
     const { location, cookies } = await beginLogin(config, params.get("provider") || DEFAULT_PROVIDER, params.get("returnTo"), requestCookies(request));
     return redirectTo(location, cookies, 302);
   } catch (error) {
     return errorResponse("login", error);
   }
+}
+
+const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+/**
+ * In development the app answers on localhost, 127.0.0.1 and [::1] alike, but cookies are per host: a login begun on
+ * 127.0.0.1 could never find its transaction when the provider returns to a `redirect_uri` on localhost. So a login
+ * begun on another loopback host than the configured one moves there first. Only between loopback hosts: behind a
+ * proxy the Host header is not the public origin and must not be compared with it.
+ */
+function loopbackHostMismatch(request: Request, origin: string): string | undefined {
+  const host = request.headers.get("host");
+  const configured = new URL(origin);
+  if (!host || !LOOPBACK.test(host) || !LOOPBACK.test(configured.host) || host === configured.host) return undefined;
+  return origin;
 }
 
 /** Shared by the route and the `login()` server action. */
