@@ -121,6 +121,9 @@ describe("loadConfig", () => {
   function inDir(dir: string): void {
     vi.spyOn(process, "cwd").mockReturnValue(dir);
   }
+  /** loadConfig looks at files again at most once a second: tests pass a clock that moves on. */
+  let clock = Date.now();
+  const later = () => (clock += 1500);
 
   it("is absent with NO_CONFIG when nothing exists", () => {
     inDir(tempDir());
@@ -157,12 +160,15 @@ describe("loadConfig", () => {
     const file = write(dir, "secrets.toml", toml("first"));
     utimesSync(file, new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:00Z"));
     inDir(dir);
-    const first = loadConfig();
+    const first = loadConfig(later());
     expect(first.status === "ok" && first.config.providers.get("default")?.clientId).toBe("first");
 
     writeFileSync(file, toml("second-version"));
     utimesSync(file, new Date("2024-01-02T00:00:00Z"), new Date("2024-01-02T00:00:00Z"));
-    const second = loadConfig();
+    // Within the same second the file is not looked at again...
+    expect(loadConfig(clock + 500)).toBe(first);
+    // ...after it, the change is picked up.
+    const second = loadConfig(later());
     expect(second).not.toBe(first);
     expect(second.status === "ok" && second.config.providers.get("default")?.clientId).toBe("second-version");
   });
@@ -170,9 +176,9 @@ describe("loadConfig", () => {
   it("picks up a file that appears after a first load found nothing", () => {
     const dir = tempDir();
     inDir(dir);
-    expect(loadConfig().status).toBe("absent");
+    expect(loadConfig(later()).status).toBe("absent");
     write(dir, ".streamlit/secrets.toml", toml("late"));
-    const state = loadConfig();
+    const state = loadConfig(later());
     expect(state.status === "ok" && state.config.providers.get("default")?.clientId).toBe("late");
   });
 
@@ -208,10 +214,10 @@ describe("loadConfig", () => {
     const file = write(dir, "secrets.toml", `${toml("w")}unique_typo_key_for_load_test = 1\n`);
     utimesSync(file, new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:00Z"));
     inDir(dir);
-    loadConfig();
+    loadConfig(later());
     writeFileSync(file, `${toml("w2")}unique_typo_key_for_load_test = 1\n`);
     utimesSync(file, new Date("2024-01-02T00:00:00Z"), new Date("2024-01-02T00:00:00Z"));
-    const state = loadConfig();
+    const state = loadConfig(later());
     expect(state.status === "ok" && state.config.providers.get("default")?.clientId).toBe("w2");
     const lines = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes("unique_typo_key_for_load_test"));
     expect(lines).toHaveLength(1);

@@ -18,7 +18,7 @@ const ABSENT: ConfigState = {
   }),
 };
 
-let memo: { key: string; state: ConfigState } | undefined;
+let memo: { text: string; port: string | undefined; state: ConfigState } | undefined;
 
 export function edgeConfigState(): ConfigState {
   const env = process.env;
@@ -26,10 +26,9 @@ export function edgeConfigState(): ConfigState {
   const text = inline || env[RUNTIME_CONFIG_ENV];
   if (!text) return ABSENT;
   const port = env["PORT"];
-  const key = `${port}\u0000${text}`;
-  if (memo?.key !== key) {
+  if (memo?.text !== text || memo.port !== port) {
     const source = inline ? "AUTH_SECRETS" : (env[RUNTIME_SOURCE_ENV] ?? "secrets.toml");
-    memo = { key, state: parseAuthConfig(text, { source, port }) };
+    memo = { text, port, state: parseAuthConfig(text, { source, port }) };
   }
   return memo.state;
 }

@@ -60,28 +60,39 @@ const NO_CONFIG = new AuthConfigError("NO_CONFIG", "no auth configuration found"
     'server_metadata_url = "https://accounts.google.com/.well-known/openid-configuration"',
 });
 
-let cached: { key: string; state: ConfigState } | undefined;
+let cached: { key: string; state: ConfigState; checkedAt: number; env: string } | undefined;
 const warned = new Set<string>();
+/** How often the config files are looked at again (a changed file is picked up within this time, no restart). */
+const RECHECK_MS = 1000;
 
 /**
- * The current config, parsed once per distinct source: a changed file (by mtime and size) or environment variable is
- * picked up on the next call without a restart.
+ * The current config, parsed once per distinct source. A changed environment variable is seen at once; a changed
+ * file (by mtime and size) within {@link RECHECK_MS}, so requests do not each touch the file system.
  */
-export function loadConfig(): ConfigState {
-  const key = cacheKey();
-  if (cached?.key === key) return cached.state;
+export function loadConfig(now = Date.now()): ConfigState {
+  const envKey = envCacheKey();
+  if (cached && cached.env === envKey && now - cached.checkedAt < RECHECK_MS) return cached.state;
+  const key = cacheKey(envKey);
+  if (cached?.key === key) {
+    cached.checkedAt = now;
+    return cached.state;
+  }
   const found = findConfigText();
   let state: ConfigState;
   if (found === undefined) state = { status: "absent", reason: NO_CONFIG };
   else if (found instanceof AuthConfigError) state = { status: "invalid", source: found.source, errors: [found], warnings: [] };
   else state = parseAuthConfig(found.text, { source: found.source, port: env("PORT") });
   report(state);
-  cached = { key, state };
+  cached = { key, state, checkedAt: now, env: envKey };
   return state;
 }
 
-function cacheKey(): string {
-  const parts = [env("AUTH_SECRETS") ?? "", env("AUTH_SECRETS_FILE") ?? "", env("PORT") ?? "", process.cwd()];
+function envCacheKey(): string {
+  return [env("AUTH_SECRETS") ?? "", env("AUTH_SECRETS_FILE") ?? "", env("PORT") ?? "", process.cwd()].join("\u0000");
+}
+
+function cacheKey(envKey: string): string {
+  const parts = [envKey];
   for (const file of [env("AUTH_SECRETS_FILE"), "secrets.toml", path.join(".streamlit", "secrets.toml")]) {
     if (file === undefined) continue;
     try {
