@@ -1,15 +1,15 @@
 "use server";
 
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthConfigError, AuthConfigErrors } from "../config/errors";
 import { loadConfig } from "../config/load";
 import { DEFAULT_PROVIDER } from "../config/parse";
 import type { AuthConfig } from "../config/types";
-import type { CookieWrite } from "../cookie/serialize";
 import { AuthFlowError } from "../protocol/errors";
 import { beginLogin } from "../routes/login";
 import { endSession } from "../routes/logout";
+import { requestJar, writeCookies } from "./request-cookies";
 
 /**
  * `login()` and `logout()` as server actions, usable straight from a form: `<form action={login}>`.
@@ -22,12 +22,10 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
   const provider = (form ? formString(form, "provider") : (providerOrForm as string | undefined)) || DEFAULT_PROVIDER;
   checkProvider(config, provider);
   const target = (form ? formString(form, "returnTo") : returnTo) ?? (await currentPath());
-  const store = await cookies();
-  const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
   let location: string;
   try {
-    const started = await beginLogin(config, provider, target, jar);
-    writeCookies(store, started.cookies);
+    const started = await beginLogin(config, provider, target, await requestJar());
+    await writeCookies(started.cookies);
     location = started.location.href;
   } catch (error) {
     if (!(error instanceof AuthFlowError) || error.status < 500 || error.code === "CONFIG") throw error;
@@ -40,10 +38,8 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
 
 export async function logout(): Promise<never> {
   const state = loadConfig();
-  const store = await cookies();
-  const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
-  const { location, cookies: writes } = await endSession(state.status === "ok" ? state.config : undefined, jar);
-  writeCookies(store, writes);
+  const { location, cookies: writes } = await endSession(state.status === "ok" ? state.config : undefined, await requestJar());
+  await writeCookies(writes);
   redirect(location?.href ?? "/");
 }
 
@@ -85,11 +81,5 @@ async function currentPath(): Promise<string> {
     return url.pathname + url.search;
   } catch {
     return "/";
-  }
-}
-
-function writeCookies(store: Awaited<ReturnType<typeof cookies>>, writes: readonly CookieWrite[]): void {
-  for (const w of writes) {
-    store.set(w.name, w.value, { path: "/", httpOnly: true, sameSite: "lax", secure: w.secure, maxAge: w.maxAge });
   }
 }

@@ -1,8 +1,8 @@
-import { cookies } from "next/headers";
 import { cache } from "react";
 import { loadConfig } from "../config/load";
 import { readIdentity } from "../cookie/identity";
 import { createUser, type StandardClaims, type User } from "../user/user";
+import { requestJar } from "./request-cookies";
 
 /**
  * The user of the current request, for server components, route handlers and server actions. It unseals the
@@ -19,12 +19,11 @@ export async function getUser<Claims extends object = StandardClaims>(): Promise
 const currentUser = cache(async (): Promise<User> => {
   // Read the cookies first: it makes every page that shows the user dynamic, so nothing is prerendered at build
   // time with the build machine's config (or none).
-  const store = await cookies();
+  const jar = await requestJar();
   const state = loadConfig();
   if (state.status === "absent") return createUser({});
   if (state.status !== "ok") return createUser({ is_logged_in: false });
   const { config } = state;
-  const jar = new Map(store.getAll().map((c) => [c.name, c.value] as const));
   const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
   if (!identity) return createUser({ is_logged_in: false });
   return createUser({ is_logged_in: true, ...withoutKey(identity.claims, "is_logged_in") }, identity.tokens);
