@@ -594,3 +594,13 @@ describe("regressions", () => {
     expect(state.config.providerErrors.get("google")![0]!.message).toContain('found "client_secrte"');
   });
 });
+
+it("lists the default provider first, then named providers in file order", () => {
+  const state = parseAuthConfig(
+    `[auth.zeta]\nclient_id = "a"\nclient_secret = "b"\nserver_metadata_url = "https://z.example/.well-known/openid-configuration"\n` +
+      `[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = "${"x".repeat(40)}"\nclient_id = "a"\nclient_secret = "b"\nserver_metadata_url = "https://d.example/.well-known/openid-configuration"\n` +
+      `[auth.alpha]\nclient_id = "a"\nclient_secret = "b"\nserver_metadata_url = "https://a.example/.well-known/openid-configuration"\n`,
+    { source: "secrets.toml" },
+  );
+  expect(state.status === "ok" && [...state.config.providers.keys()]).toEqual(["default", "zeta", "alpha"]);
+});

@@ -119,7 +119,9 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const providers = new Map<string, ProviderConfig>();
   const providerErrors = new Map<string, AuthConfigError[]>();
   const origin = new URL(redirectUri).origin;
-  for (const [name, table] of providerTables) {
+  // The default provider first, then the named ones in file order.
+  const ordered = [...providerTables].sort(([a], [b]) => Number(b === DEFAULT_PROVIDER) - Number(a === DEFAULT_PROVIDER));
+  for (const [name, table] of ordered) {
     const result = readProvider(name, table, { source, origin, defaultRedirectUri: redirectUri, options, warnings });
     if (Array.isArray(result)) providerErrors.set(name, result);
     else providers.set(name, result);
