@@ -93,11 +93,22 @@ export interface JwksScenario {
   delayMs?: number;
 }
 
+export interface UserInfoScenario {
+  status?: number;
+  /** Raw body (with `contentType`) instead of the honest JSON. */
+  body?: string;
+  contentType?: string;
+  /** Merged into the userinfo claims; `undefined` deletes (e.g. `sub: "someone-else"`). */
+  claims?: Overrides;
+  delayMs?: number;
+}
+
 export interface Scenario {
   metadata?: MetadataScenario;
   authorize?: AuthorizeScenario;
   token?: TokenScenario;
   jwks?: JwksScenario;
+  userinfo?: UserInfoScenario;
 }
 
 export interface RequestLogEntry {
@@ -144,6 +155,7 @@ const PATHS = {
   authorize: "/authorize",
   token: "/token",
   jwks: "/jwks",
+  userinfo: "/userinfo",
   endSession: "/end_session",
 } as const;
 
@@ -213,6 +225,8 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
   const clientSecret = options.clientSecret ?? "hostile-app-secret-0123456789";
   const [current, rotated, foreign] = await Promise.all([newKey("hostile-key-1"), newKey("hostile-key-2"), newKey("not-published")]);
   const grants = new Map<string, Grant>();
+  /** Access tokens issued, for the userinfo endpoint. */
+  const accessTokens = new Set<string>();
   const requests: RequestLogEntry[] = [];
   let issuer = "";
 
@@ -238,6 +252,7 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
         authorization_endpoint: issuer + PATHS.authorize,
         token_endpoint: issuer + PATHS.token,
         jwks_uri: issuer + PATHS.jwks,
+        userinfo_endpoint: issuer + PATHS.userinfo,
         end_session_endpoint: issuer + PATHS.endSession,
         response_types_supported: ["code"],
         subject_types_supported: ["public"],
@@ -300,8 +315,10 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     const grant = grants.get(code)!;
     grants.delete(code);
 
+    const accessToken = random();
+    accessTokens.add(accessToken);
     const response = applyOverrides(
-      { access_token: random(), token_type: s.tokenType ?? "Bearer", expires_in: 3600, scope: grant.scope, id_token: await idToken(grant, s) },
+      { access_token: accessToken, token_type: s.tokenType ?? "Bearer", expires_in: 3600, scope: grant.scope, id_token: await idToken(grant, s) },
       s.omitIdToken ? { id_token: undefined } : undefined,
     );
     send(res, s.status ?? 200, JSON.stringify(response), s.contentType ?? "application/json");
@@ -361,6 +378,23 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     return `${input}.${b64u(signature)}`;
   }
 
+  // --- /userinfo: the user's claims for a Bearer access token this provider issued
+  async function userinfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const s = idp.scenario.userinfo ?? {};
+    if (s.delayMs) await sleep(s.delayMs);
+    if (res.destroyed) return;
+    if (s.body !== undefined) return send(res, s.status ?? 200, s.body, s.contentType ?? "application/json");
+    const [scheme, accessToken] = (req.headers.authorization ?? "").split(" ");
+    if (scheme !== "Bearer" || !accessTokens.has(accessToken ?? "")) {
+      return send(res, 401, "", "text/plain", { "www-authenticate": 'Bearer error="invalid_token"' });
+    }
+    const claims = applyOverrides(
+      { sub: "hostile-user", email: "hostile-user@hostile.test", email_verified: true, name: "Hostile User", groups: ["from-userinfo"] },
+      s.claims,
+    );
+    sendJson(res, s.status ?? 200, claims);
+  }
+
   // --- /jwks
   async function jwks(res: ServerResponse): Promise<void> {
     const s = idp.scenario.jwks ?? {};
@@ -382,6 +416,8 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
           return req.method === "POST" ? token(req, res) : send(res, 405, "", "text/plain");
         case PATHS.jwks:
           return jwks(res);
+        case PATHS.userinfo:
+          return userinfo(req, res);
         case PATHS.endSession:
           return send(res, 200, "<p>logged out</p>", "text/html");
         default:
@@ -403,6 +439,7 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
       idp.scenario = {};
       requests.length = 0;
       grants.clear();
+      accessTokens.clear();
     },
     close(): Promise<void> {
       server.closeAllConnections();

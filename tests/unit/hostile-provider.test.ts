@@ -178,8 +178,49 @@ describe("control", () => {
     });
     expect(idp.count("/token")).toBe(1);
     expect(idp.count("/jwks")).toBe(1);
+    // The ID token already carries email and name: userinfo is not asked.
+    expect(idp.count("/userinfo")).toBe(0);
     expect(error).not.toHaveBeenCalled();
   });
+});
+
+describe("userinfo (asked only when the ID token lacks the claims its scopes asked for)", () => {
+  const bareIdToken = { token: { claims: { email: undefined, name: undefined } } };
+
+  async function loggedInClaims(): Promise<Record<string, unknown> | undefined> {
+    const { response, jar } = await attempt();
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    return (await readIdentity(jar.cookies, { secrets: [SECRET], secure: false }))?.claims;
+  }
+
+  it("a conformant provider's userinfo fills in email and name; the ID token's claims win", async () => {
+    idp.scenario = { token: { claims: { email: undefined, name: undefined, locale: "fr" } }, userinfo: { claims: { locale: "de" } } };
+    const claims = await loggedInClaims();
+    expect(claims).toMatchObject({ sub: "hostile-user", email: "hostile-user@hostile.test", name: "Hostile User", groups: ["from-userinfo"], locale: "fr" });
+    expect(idp.count("/userinfo")).toBe(1);
+  });
+
+  it("a userinfo response about another user refuses the login (OIDC Core 5.3.2)", async () => {
+    idp.scenario = { ...bareIdToken, userinfo: { claims: { sub: "someone-else" } } };
+    const { response } = await attempt();
+    await expectRefused(response, 502);
+    expect(logLine()).toContain("INVALID_ID_TOKEN");
+  });
+
+  for (const [name, userinfo] of [
+    ["answers 500", { status: 500, body: "<html>down</html>", contentType: "text/html" }],
+    ["answers non-JSON", { body: "not json", contentType: "text/plain" }],
+    ["hangs", { delayMs: 1500 }],
+  ] as const) {
+    it(`a userinfo endpoint that ${name} leaves the ID token's claims, and the user logged in`, async () => {
+      idp.scenario = { ...bareIdToken, userinfo };
+      const claims = await loggedInClaims();
+      expect(claims).toMatchObject({ sub: "hostile-user", provider: "default" });
+      expect(claims).not.toHaveProperty("email");
+      expect(logLine()).toContain("userinfo unavailable");
+    });
+  }
 });
 
 describe("the authorization response (refused with 400, no code redeemed)", () => {

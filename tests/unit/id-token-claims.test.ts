@@ -1,7 +1,7 @@
 import type * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
 import { AuthFlowError } from "@/lib/auth/protocol/errors";
-import { checkExtraClaims, MAX_CLOCK_SKEW_S, MAX_ID_TOKEN_AGE_S } from "@/lib/auth/protocol/token";
+import { checkExtraClaims, MAX_CLOCK_SKEW_S, MAX_ID_TOKEN_AGE_S, needsUserInfo } from "@/lib/auth/protocol/token";
 
 const CLIENT_ID = "client-123";
 const NOW = 1_900_000_000;
@@ -92,4 +92,18 @@ describe("checkExtraClaims", () => {
 it("refuses a non-finite iat", () => {
   const claims = { iss: "x", sub: "s", aud: "c", iat: Number.NaN, exp: 1 } as unknown as oauth.IDToken;
   expect(() => checkExtraClaims(claims, "c", 1_900_000_000)).toThrow(AuthFlowError);
+});
+
+describe("needsUserInfo", () => {
+  const base = { iss: "https://idp.example", sub: "s", aud: "c", iat: 1, exp: 2 } as oauth.IDToken;
+  it("is false when the ID token already has the claims of the requested scopes (Google, Entra)", () => {
+    expect(needsUserInfo({ ...base, email: "a@b.c", name: "A" }, "openid email profile")).toBe(false);
+    expect(needsUserInfo({ ...base, email: "a@b.c", preferred_username: "a" }, "openid email profile")).toBe(false);
+    expect(needsUserInfo(base, "openid")).toBe(false);
+  });
+  it("is true when a scope's claims are missing (a conformant provider puts them in userinfo)", () => {
+    expect(needsUserInfo(base, "openid email profile")).toBe(true);
+    expect(needsUserInfo({ ...base, name: "A" }, "openid email")).toBe(true);
+    expect(needsUserInfo({ ...base, email: "a@b.c" }, "openid profile")).toBe(true);
+  });
 });

@@ -104,7 +104,51 @@ export async function exchangeCode(
   const claims = oauth.getValidatedIdTokenClaims(result);
   if (!claims || typeof result.id_token !== "string") throw invalidIdToken(new Error("no ID token"));
   checkExtraClaims(claims, client.client_id);
-  return { claims: { ...claims }, idToken: result.id_token, accessToken: result.access_token };
+  const extra = needsUserInfo(claims, provider.authorizationParams["scope"] ?? "")
+    ? await userInfoClaims(as, client, result.access_token, claims.sub)
+    : {};
+  // The ID token's claims win over userinfo's; userinfo only fills in what the ID token left out.
+  return { claims: { ...extra, ...claims }, idToken: result.id_token, accessToken: result.access_token };
+}
+
+/**
+ * Whether the ID token lacks the claims its scopes asked for. Providers such as Google and Entra put profile and email
+ * claims in the ID token (one request per login); spec-conformant ones (OIDC Core §5.4) return them only from the
+ * userinfo endpoint, which is then asked once.
+ */
+export function needsUserInfo(claims: oauth.IDToken, scope: string): boolean {
+  const scopes = scope.split(/\s+/);
+  const profile = ["name", "given_name", "family_name", "preferred_username", "nickname"].some((c) => c in claims);
+  return (scopes.includes("email") && !("email" in claims)) || (scopes.includes("profile") && !profile);
+}
+
+/**
+ * Userinfo claims (OIDC Core §5.3). A `sub` other than the ID token's refuses the login (§5.3.2); an endpoint that is
+ * missing, down or malformed only means the ID token's claims are all there is.
+ */
+async function userInfoClaims(
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  accessToken: string,
+  subject: string,
+): Promise<Record<string, unknown>> {
+  if (typeof as.userinfo_endpoint !== "string") return {};
+  try {
+    const response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(as.userinfo_endpoint));
+    const { sub: _sub, ...info } = await oauth.processUserInfoResponse(as, client, subject, response);
+    return info;
+  } catch (error) {
+    if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
+      throw new AuthFlowError(
+        "INVALID_ID_TOKEN",
+        502,
+        "The identity provider's user information belongs to another user, so you were not logged in.",
+        describeError(error),
+      );
+    }
+    console.warn(`[auth] callback: userinfo unavailable, using the ID token's claims only: ${describeError(error)}`);
+    return {};
+  }
 }
 
 /**
