@@ -184,6 +184,48 @@ describe("control", () => {
   });
 });
 
+describe("Microsoft Entra's issuer shapes (metadata served for several tenants from one host)", () => {
+  const TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+  const OTHER = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+  it("a fixed tenant issuer on the same host (the consumers document) logs in", async () => {
+    const tenantIssuer = `${idp.issuer}/${TENANT}/v2.0`;
+    idp.scenario = { metadata: { override: { issuer: tenantIssuer, authorization_response_iss_parameter_supported: undefined } }, authorize: { dropIss: true }, token: { claims: { iss: tenantIssuer } } };
+    const { response } = await attempt();
+    expect(response.status).toBe(303);
+  });
+
+  it("the {tenantid} template (the common document) logs in when iss is the template filled with the token's tid", async () => {
+    idp.scenario = {
+      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      authorize: { dropIss: true },
+      token: { claims: { iss: `${idp.issuer}/${TENANT}/v2.0`, tid: TENANT } },
+    };
+    const { response, jar } = await attempt();
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    expect((await readIdentity(jar.cookies, { secrets: [SECRET], secure: false }))?.claims).toMatchObject({ tid: TENANT, iss: `${idp.issuer}/${TENANT}/v2.0` });
+  });
+
+  it("the {tenantid} template refuses a token whose iss names another tenant than its tid", async () => {
+    idp.scenario = {
+      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      authorize: { dropIss: true },
+      token: { claims: { iss: `${idp.issuer}/${OTHER}/v2.0`, tid: TENANT } },
+    };
+    await expectIdTokenRefused();
+  });
+
+  it("the {tenantid} template refuses a token without a usable tid", async () => {
+    idp.scenario = {
+      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      authorize: { dropIss: true },
+      token: { claims: { iss: `${idp.issuer}/{tenantid}/v2.0`, tid: "../evil" } },
+    };
+    await expectIdTokenRefused();
+  });
+});
+
 describe("userinfo (asked only when the ID token lacks the claims its scopes asked for)", () => {
   const bareIdToken = { token: { claims: { email: undefined, name: undefined } } };
 
@@ -514,8 +556,15 @@ describe("discovery (the login route answers 502/504 and sets no cookie)", () =>
     expect(idp.count("/authorize")).toBe(0);
   }
 
-  it("an issuer that does not match server_metadata_url", async () => {
+  it("an issuer on another host than server_metadata_url", async () => {
     idp.scenario = { metadata: { override: { issuer: "https://evil.example" } } };
+    await expectLoginRefused(502);
+  });
+
+  it("an issuer on the same host but another port (another origin)", async () => {
+    const other = new URL(idp.issuer);
+    other.port = String(Number(other.port) + 1);
+    idp.scenario = { metadata: { override: { issuer: other.origin } } };
     await expectLoginRefused(502);
   });
 

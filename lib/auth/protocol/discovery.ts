@@ -41,8 +41,8 @@ export function clearMetadataCache(): void {
 }
 
 /**
- * The issuer that must appear in the document (Discovery §4.3): `server_metadata_url` minus the well-known suffix.
- * For a URL of another shape there is nothing to compare with, and the document's own issuer is used.
+ * The issuer a document at `metadataUrl` must name: `server_metadata_url` minus the well-known suffix (Discovery
+ * §4.3), or undefined for a URL of another shape.
  */
 export function expectedIssuer(metadataUrl: string): URL | undefined {
   const url = new URL(metadataUrl);
@@ -50,6 +50,35 @@ export function expectedIssuer(metadataUrl: string): URL | undefined {
   if (!url.pathname.endsWith(WELL_KNOWN) || url.search) return undefined;
   url.pathname = url.pathname.slice(0, -WELL_KNOWN.length) || "/";
   return url;
+}
+
+function documentIssuer(text: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const issuer = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["issuer"] : undefined;
+    return typeof issuer === "string" ? issuer : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The issuer to hold the provider to. Normally the one derived from the URL. A provider may also serve several
+ * issuers from one host under other paths (Microsoft's `consumers`, `organizations` and `common` documents name a
+ * tenant or a `{tenantid}` template): a document fetched from the configured URL is trusted to name an issuer on that
+ * same origin. An issuer on another origin is refused.
+ */
+function acceptedIssuer(metadataUrl: string, claimed: string | undefined): URL | undefined {
+  const derived = expectedIssuer(metadataUrl);
+  if (claimed === undefined) return derived;
+  let url: URL;
+  try {
+    url = new URL(claimed);
+  } catch {
+    return derived;
+  }
+  if (derived && url.href === derived.href) return derived;
+  return url.origin === new URL(metadataUrl).origin ? url : undefined;
 }
 
 async function fetchServerMetadata(metadataUrl: string): Promise<oauth.AuthorizationServer> {
@@ -73,18 +102,14 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
     );
   }
   const text = await response.text();
-  let issuer = expectedIssuer(metadataUrl);
+  const issuer = acceptedIssuer(metadataUrl, documentIssuer(text));
   if (!issuer) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      const claimed = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["issuer"] : undefined;
-      issuer = typeof claimed === "string" ? new URL(claimed) : undefined;
-    } catch {
-      issuer = undefined;
-    }
-  }
-  if (!issuer) {
-    throw new AuthFlowError("PROVIDER_INVALID_RESPONSE", 502, "The identity provider's metadata is not a valid OpenID Connect discovery document.", `${metadataUrl}: no usable issuer`);
+    throw new AuthFlowError(
+      "PROVIDER_INVALID_RESPONSE",
+      502,
+      "The identity provider's metadata names no issuer on the host of server_metadata_url. Check server_metadata_url.",
+      `${metadataUrl}: issuer ${JSON.stringify(documentIssuer(text) ?? null)}`,
+    );
   }
   try {
     const as = await oauth.processDiscoveryResponse(issuer, new Response(text, { status: 200, headers: { "content-type": "application/json" } }));

@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
+import { decodeBase64Url } from "../cookie/base64url";
 import type { Transaction } from "../cookie/transaction";
 import { clientAuthentication, oauthClient } from "./client";
 import { replaceServerMetadata } from "./discovery";
@@ -62,10 +63,11 @@ export function validateAuthorizationResponse(
 
 export async function exchangeCode(
   provider: ProviderConfig,
-  as: oauth.AuthorizationServer,
+  discovered: oauth.AuthorizationServer,
   transaction: Transaction,
   callbackParams: URLSearchParams,
 ): Promise<VerifiedLogin> {
+  let as = discovered;
   const client = oauthClient(provider, as);
   let response: Response;
   try {
@@ -82,6 +84,7 @@ export async function exchangeCode(
     throw providerFault(error, "exchanging the code");
   }
 
+  as = await tenantServer(as, response);
   let result: oauth.TokenEndpointResponse;
   try {
     result = await oauth.processAuthorizationCodeResponse(as, client, response, {
@@ -100,7 +103,7 @@ export async function exchangeCode(
     throw isIdTokenProblem(error) ? invalidIdToken(error) : providerFault(error, "exchanging the code");
   }
 
-  await verifySignature(provider, as, response);
+  await verifySignature(as, response, as === discovered ? (fresh) => replaceServerMetadata(provider.serverMetadataUrl, fresh) : undefined);
   const claims = oauth.getValidatedIdTokenClaims(result);
   if (!claims || typeof result.id_token !== "string") throw invalidIdToken(new Error("no ID token"));
   checkExtraClaims(claims, client.client_id);
@@ -109,6 +112,41 @@ export async function exchangeCode(
     : {};
   // The ID token's claims win over userinfo's; userinfo only fills in what the ID token left out.
   return { claims: { ...extra, ...claims }, idToken: result.id_token, accessToken: result.access_token };
+}
+
+const TENANT_TEMPLATE = "{tenantid}";
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Per-tenant copies of a multi-tenant provider's metadata (each keeps its own JWKS cache). Bounded. */
+const tenantServers = new Map<string, oauth.AuthorizationServer>();
+const MAX_TENANT_SERVERS = 256;
+
+/**
+ * Microsoft Entra's multi-tenant metadata (`common`, `organizations`) names the issuer as a template,
+ * `https://login.microsoftonline.com/{tenantid}/v2.0`. The tenant comes from the ID token's `tid` claim; the token's
+ * `iss` must then equal the template filled with it (Microsoft's guidance for multi-tenant apps), and its signature is
+ * still checked against the provider's keys. For any other provider this returns the metadata unchanged.
+ */
+async function tenantServer(as: oauth.AuthorizationServer, response: Response): Promise<oauth.AuthorizationServer> {
+  if (!as.issuer.includes(TENANT_TEMPLATE)) return as;
+  let tid: unknown;
+  try {
+    const body = (await response.clone().json()) as { id_token?: unknown };
+    const payload = typeof body.id_token === "string" ? body.id_token.split(".")[1] : undefined;
+    const bytes = payload === undefined ? undefined : decodeBase64Url(payload);
+    tid = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>)["tid"] : undefined;
+  } catch {
+    tid = undefined;
+  }
+  // Never compare against the unfilled template: a token whose iss is the literal template would match it.
+  if (typeof tid !== "string" || !TENANT_ID.test(tid)) throw invalidIdToken(new Error(`multi-tenant issuer but no usable "tid" claim`));
+  const key = `${as.issuer}\u0000${tid.toLowerCase()}`;
+  let server = tenantServers.get(key);
+  if (!server) {
+    if (tenantServers.size >= MAX_TENANT_SERVERS) tenantServers.delete(tenantServers.keys().next().value!);
+    server = { ...as, issuer: as.issuer.replace(TENANT_TEMPLATE, tid.toLowerCase()) };
+    tenantServers.set(key, server);
+  }
+  return server;
 }
 
 /**
@@ -156,7 +194,11 @@ async function userInfoClaims(
  * an unknown `kid` only when the cache is a minute old, so on a key-selection failure we retry once with a fresh
  * metadata object (which has an empty cache) and keep that one if it works.
  */
-async function verifySignature(provider: ProviderConfig, as: oauth.AuthorizationServer, response: Response): Promise<void> {
+async function verifySignature(
+  as: oauth.AuthorizationServer,
+  response: Response,
+  keep: ((fresh: oauth.AuthorizationServer) => void) | undefined,
+): Promise<void> {
   try {
     await oauth.validateApplicationLevelSignature(as, response, requestOptions(as.jwks_uri!));
     return;
@@ -169,7 +211,7 @@ async function verifySignature(provider: ProviderConfig, as: oauth.Authorization
   } catch (error) {
     throw signatureError(error);
   }
-  replaceServerMetadata(provider.serverMetadataUrl, fresh);
+  keep?.(fresh);
 }
 
 /** The JWKS could not be loaded (the provider's fault) or the signature does not verify (the token's). */
