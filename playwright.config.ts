@@ -5,6 +5,8 @@ import {
   BROKEN_ORIGIN,
   BROKEN_TOML,
   CLIENTS,
+  CONFORMANT_CLIENT,
+  CONFORMANT_IDP_PORT,
   IDP_ORIGIN,
   IDP_PORT,
   NO_AUTH_ORIGIN,
@@ -59,6 +61,12 @@ export default defineConfig({
     {
       command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")}`,
       url: `${IDP_ORIGIN}/__health`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: `node scripts/local-idp.mjs --conformant --port ${CONFORMANT_IDP_PORT} --client '${CONFORMANT_CLIENT.id}:${CONFORMANT_CLIENT.secret}:${REDIRECT_URI}'`,
+      url: `http://127.0.0.1:${CONFORMANT_IDP_PORT}/__health`,
       reuseExistingServer: false,
       stdout: "pipe",
     },

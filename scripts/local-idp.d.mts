@@ -13,6 +13,11 @@ export interface LocalIdpOptions {
   clients: LocalClient[];
   /** Do not print the ready line or errors. */
   quiet?: boolean;
+  /**
+   * Behave like a stock, spec-conformant provider: profile and email claims only from userinfo, and
+   * `prompt=select_account` refused as unsupported (oidc-provider's default).
+   */
+  conformant?: boolean;
 }
 
 export interface LocalIdp {

@@ -23,7 +23,11 @@ import { pathToFileURL } from "node:url";
 import { exportJWK, generateKeyPair } from "jose";
 
 /** @typedef {{ client_id: string, client_secret: string, redirect_uris: string[], post_logout_redirect_uris?: string[] }} LocalClient */
-/** @typedef {{ port?: number, host?: string, clients: LocalClient[], quiet?: boolean }} LocalIdpOptions */
+/**
+ * `conformant: true` behaves like a stock, spec-conformant provider: profile and email claims only from the userinfo
+ * endpoint (OIDC Core §5.4), and `prompt=select_account` refused as unsupported (oidc-provider's default).
+ * @typedef {{ port?: number, host?: string, clients: LocalClient[], quiet?: boolean, conformant?: boolean }} LocalIdpOptions
+ */
 /** @typedef {{ issuer: string, port: number, close(): Promise<void> }} LocalIdp */
 /** @typedef {import("node:http").IncomingMessage} Req */
 /** @typedef {import("node:http").ServerResponse} Res */
@@ -434,7 +438,7 @@ function validateClient(value, where) {
  * @param {LocalIdpOptions} options
  * @returns {Promise<LocalIdp>}
  */
-export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, quiet = false }) {
+export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, quiet = false, conformant = false }) {
   if (!Array.isArray(clients) || clients.length === 0) {
     throw new TypeError("startLocalIdp: at least one client is required");
   }
@@ -673,7 +677,7 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
         send(res, 303, "text/plain; charset=utf-8", "See Other\n", { location: `${url.pathname}?${params}` });
         return;
       }
-      if (url.pathname === "/auth" && req.method === "GET") {
+      if (url.pathname === "/auth" && req.method === "GET" && !conformant) {
         // oidc-provider rejects prompt=select_account; treat it as prompt=login.
         if (rewritePromptParam(url.searchParams)) req.url = `${url.pathname}?${url.searchParams}`;
       } else if (url.pathname === "/session/end" && req.method === "GET") {
@@ -737,7 +741,7 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
       },
     },
     claims: CLAIMS,
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: conformant,
     pkce: { required: () => true },
     ttl: {
       AccessToken: 3600,
@@ -859,7 +863,7 @@ ${Object.entries(out)
 // CLI
 // ---------------------------------------------------------------------------
 
-const USAGE = `Usage: node scripts/local-idp.mjs [--port 9400] [--host 127.0.0.1] [--quiet]
+const USAGE = `Usage: node scripts/local-idp.mjs [--port 9400] [--host 127.0.0.1] [--quiet] [--conformant]
          --client 'client_id:client_secret:http://localhost:3000/cb[,http://localhost:3000/cb2]' [--client ...]
 Env alternatives: LOCAL_IDP_PORT, LOCAL_IDP_CLIENTS (JSON array of {client_id, client_secret, redirect_uris})`;
 
@@ -900,6 +904,7 @@ function parseCli(argv, env) {
   let port;
   let host = "127.0.0.1";
   let quiet = false;
+  let conformant = false;
   let help = false;
 
   for (let i = 0; i < argv.length; i++) {
@@ -925,6 +930,9 @@ function parseCli(argv, env) {
       case "--quiet":
         quiet = true;
         break;
+      case "--conformant":
+        conformant = true;
+        break;
       case "-h":
       case "--help":
         help = true;
@@ -945,7 +953,7 @@ function parseCli(argv, env) {
     if (!Array.isArray(parsed)) throw new TypeError("LOCAL_IDP_CLIENTS must be a JSON array");
     parsed.forEach((client, i) => clients.push(validateClient(client, `LOCAL_IDP_CLIENTS[${i}]`)));
   }
-  return { port: port ?? 9400, host, clients, quiet, help };
+  return { port: port ?? 9400, host, clients, quiet, conformant, help };
 }
 
 /** @param {string} value @param {string} where */

@@ -13,13 +13,18 @@ interface Section {
   client_id: string;
   client_secret: string;
 }
-const auth = (parse(readFileSync(SECRETS_FILE, "utf8")) as unknown as { auth: Section & { cookie_secret: string; second: Section } }).auth;
+const auth = (parse(readFileSync(SECRETS_FILE, "utf8")) as unknown as {
+  auth: Section & { cookie_secret: string; second: Section; conformant: Section };
+}).auth;
 
 export const COOKIE_SECRET = auth.cookie_secret;
 export const CLIENTS = [
   { id: auth.client_id, secret: auth.client_secret },
   { id: auth.second.client_id, secret: auth.second.client_secret },
 ] as const;
+/** The second local provider, started with --conformant. */
+export const CONFORMANT_IDP_PORT = 4101;
+export const CONFORMANT_CLIENT = { id: auth.conformant.client_id, secret: auth.conformant.client_secret } as const;
 
 /** A second and third server of the same build: a broken config, and a secrets.toml without [auth]. */
 export const BROKEN_ORIGIN = "http://localhost:3101";

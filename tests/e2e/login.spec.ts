@@ -205,3 +205,13 @@ test("a cross-site page cannot log the user out, by image, navigation or form", 
   await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
   expect(await identityCookies(context)).toEqual([]);
 });
+
+test("a stock, spec-conformant provider works: the refused default prompt is dropped, email and name come from userinfo", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Log in with conformant", exact: true }).click();
+  await page.waitForURL((url) => url.port === "4101" && url.pathname.startsWith("/interaction/"));
+  await page.getByLabel("User name").fill("nina");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("/");
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "nina", email: "nina@example.test", name: "Nina", provider: "conformant" });
+});

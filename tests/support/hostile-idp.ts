@@ -47,6 +47,8 @@ export interface AuthorizeScenario {
   extraParams?: Readonly<Record<string, string>>;
   /** Parameters (e.g. "code", "state") to append a second time with another value. */
   duplicate?: readonly string[];
+  /** Answer `invalid_request` ("unsupported prompt value requested") when the request's prompt includes this value. */
+  rejectPrompt?: string;
 }
 
 export type SigningMode =
@@ -277,7 +279,10 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
       return send(res, 400, "invalid redirect_uri", "text/plain");
     }
     const params = target.searchParams;
-    if (s.error !== undefined) {
+    if (s.rejectPrompt !== undefined && (query.get("prompt") ?? "").split(" ").includes(s.rejectPrompt)) {
+      params.set("error", "invalid_request");
+      params.set("error_description", "unsupported prompt value requested");
+    } else if (s.error !== undefined) {
       params.set("error", s.error);
       if (s.error_description !== undefined) params.set("error_description", s.error_description);
     } else {

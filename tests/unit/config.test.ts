@@ -131,6 +131,7 @@ client_kwargs = { scope = "openid profile email offline_access", max_age = 300, 
       redirectUri: "https://app.example/oauth2callback",
       authorizationParams: { scope: DEFAULT_SCOPE, prompt: DEFAULT_PROMPT },
       tokenEndpointAuthMethod: undefined,
+      promptIsDefault: true,
     });
     expect(DEFAULT_SCOPE).toBe("openid email profile");
     expect(DEFAULT_PROMPT).toBe("select_account");
@@ -138,6 +139,7 @@ client_kwargs = { scope = "openid profile email offline_access", max_age = 300, 
 
   it("lets client_kwargs override prompt and add parameters, keeping the default scope", () => {
     const google = providerOf(config, "google");
+    expect(google.promptIsDefault).toBe(false);
     expect(google.clientId).toBe("google-id");
     expect(google.clientSecret).toBe("google-secret");
     expect(google.redirectUri).toBe("https://app.example/oauth2callback");

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { readIdentity } from "@/lib/auth/cookie/identity";
+import { clearRefusedPrompts } from "@/lib/auth/protocol/authorize";
 import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";
 import { handleLogin } from "@/lib/auth/routes/login";
@@ -223,6 +224,35 @@ describe("Microsoft Entra's issuer shapes (metadata served for several tenants f
       token: { claims: { iss: `${idp.issuer}/{tenantid}/v2.0`, tid: "../evil" } },
     };
     await expectIdTokenRefused();
+  });
+});
+
+describe("Streamlit's default prompt=select_account, refused by some providers (oidc-provider)", () => {
+  afterEach(() => clearRefusedPrompts());
+
+  it("is dropped after the provider refuses it: the login restarts once without it and completes", async () => {
+    idp.scenario = { authorize: { rejectPrompt: "select_account" } };
+    const first = await attempt();
+    expect(first.response.status).toBe(303);
+    const retry = new URL(first.response.headers.get("location")!);
+    expect(retry.pathname + retry.search).toBe("/auth/login?provider=default&returnTo=%2F");
+    expect(identityWrites(first.response)).toEqual([]);
+    expect(logLine()).toContain("refused prompt=select_account");
+
+    const jar = new Jar();
+    const authorizeUrl = new URL(await startLogin(jar));
+    expect(authorizeUrl.searchParams.has("prompt")).toBe(false);
+    const response = await handleCallback(get(await authorizeAtProvider(authorizeUrl.href), jar));
+    expect(response.status).toBe(303);
+    expect(identityWrites(response)).toHaveLength(1);
+  });
+
+  it("a prompt written in client_kwargs is never dropped: the refusal is shown", async () => {
+    process.env["AUTH_SECRETS"] = config().replace('server_metadata_url = "' + idp.issuer, 'client_kwargs = { prompt = "select_account" }\nserver_metadata_url = "' + idp.issuer);
+    idp.scenario = { authorize: { rejectPrompt: "select_account" } };
+    const { response } = await attempt();
+    await expectRefused(response, 400);
+    expect(new URL(await startLogin(new Jar())).searchParams.get("prompt")).toBe("select_account");
   });
 });
 

@@ -366,6 +366,7 @@ function readProvider(name: string, table: Table, ctx: ProviderContext): Provide
     redirectUri: ownRedirect ?? ctx.defaultRedirectUri,
     authorizationParams: kwargs.params,
     tokenEndpointAuthMethod: kwargs.tokenEndpointAuthMethod,
+    promptIsDefault: kwargs.promptIsDefault,
   };
 }
 
@@ -373,7 +374,7 @@ function readClientKwargs(
   table: Table,
   where: Where,
   errors: AuthConfigError[],
-): { params: Record<string, string>; tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined } | undefined {
+): { params: Record<string, string>; tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined; promptIsDefault: boolean } | undefined {
   const raw = table["client_kwargs"] ?? {};
   const kwWhere = { ...where, key: "client_kwargs" };
   if (!isTable(raw)) {
@@ -455,7 +456,7 @@ function readClientKwargs(
     );
     ok = false;
   }
-  return ok ? { params, tokenEndpointAuthMethod } : undefined;
+  return ok ? { params, tokenEndpointAuthMethod, promptIsDefault: !Object.hasOwn(raw, "prompt") } : undefined;
 }
 
 function describe(value: unknown): string {

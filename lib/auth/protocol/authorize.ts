@@ -3,6 +3,25 @@ import type { ProviderConfig } from "../config/types";
 import type { Transaction } from "../cookie/transaction";
 
 /**
+ * Providers (by metadata URL) that answered Streamlit's default `prompt=select_account` with an error about the prompt
+ * (oidc-provider, some Keycloak setups). Logins to them leave the defaulted prompt out from then on. Per process.
+ */
+const refusesDefaultPrompt = new Set<string>();
+
+/** Forgets what providers refused (for tests). */
+export function clearRefusedPrompts(): void {
+  refusesDefaultPrompt.clear();
+}
+
+/** Whether a failed login should be retried without the default prompt; remembers the provider if so. */
+export function dropDefaultPromptAfter(provider: ProviderConfig, error: string, description: string): boolean {
+  if (!provider.promptIsDefault || refusesDefaultPrompt.has(provider.serverMetadataUrl)) return false;
+  if (!(error === "invalid_request" || error === "unsupported_prompt" || error === "invalid_prompt") || !/prompt/i.test(description + error)) return false;
+  refusesDefaultPrompt.add(provider.serverMetadataUrl);
+  return true;
+}
+
+/**
  * The authorization request (OIDC Core §3.1.2.1): code flow with PKCE S256 (RFC 7636), `state` and `nonce`.
  * Returns the URL to send the browser to and the transaction the callback will need.
  */
@@ -27,8 +46,9 @@ export async function authorizationRequest(
   params.set("code_challenge", codeChallenge);
   params.set("code_challenge_method", "S256");
   // client_kwargs: prompt, login_hint, hd, domain_hint, ... The protected ones were refused when the config was read.
+  const skipPrompt = provider.promptIsDefault && refusesDefaultPrompt.has(provider.serverMetadataUrl);
   for (const [key, value] of Object.entries(provider.authorizationParams)) {
-    if (key !== "scope") params.set(key, value);
+    if (key !== "scope" && !(key === "prompt" && skipPrompt)) params.set(key, value);
   }
   return {
     url,

@@ -28,6 +28,8 @@ export class AuthFlowError extends Error {
     message: string,
     /** For the server log only. */
     readonly detail?: string,
+    /** For `PROVIDER_ERROR_RESPONSE`: the provider's `error` and `error_description` (untrusted, never shown raw). */
+    readonly providerError?: { readonly error: string; readonly description: string },
   ) {
     super(message);
   }

@@ -50,6 +50,7 @@ export function validateAuthorizationResponse(
           ? "The identity provider did not log you in (access denied). You can try again."
           : `The identity provider did not log you in (${known}).`,
         `error=${known} error_description=${oneLine(error.error_description ?? "")}`,
+        { error: known, description: oneLine(error.error_description ?? "") },
       );
     }
     throw new AuthFlowError(

@@ -1,5 +1,6 @@
 import { identityCookies, IdentityTooLargeError } from "../cookie/identity";
 import { readTransaction, transactionDeletion } from "../cookie/transaction";
+import { dropDefaultPromptAfter } from "../protocol/authorize";
 import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
@@ -68,6 +69,14 @@ export async function handleCallback(request: Request): Promise<Response> {
     );
     return redirectTo(new URL(transaction.returnTo, config.origin), [...consumed, ...cookies]);
   } catch (error) {
+    const provider = config.providers.get(transaction.provider);
+    const refused = error instanceof AuthFlowError ? error.providerError : undefined;
+    if (provider && refused && dropDefaultPromptAfter(provider, refused.error, refused.description)) {
+      console.warn(`[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying without it`);
+      const retry = new URL("/auth/login", config.origin);
+      retry.search = new URLSearchParams({ provider: provider.name, returnTo: transaction.returnTo }).toString();
+      return redirectTo(retry, consumed);
+    }
     const failure =
       error instanceof IdentityTooLargeError ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`) : error;
     return errorResponse("callback", failure, consumed, {
