@@ -215,3 +215,11 @@ test("a stock, spec-conformant provider works: the refused default prompt is dro
   await page.waitForURL("/");
   expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "nina", email: "nina@example.test", name: "Nina", provider: "conformant" });
 });
+
+test("opening the app on 127.0.0.1 while redirect_uri says localhost still logs in (cookies are per host)", async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${new URL(APP_ORIGIN).port}/`);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await signInAtProvider(page, "oscar");
+  await page.waitForURL(`${APP_ORIGIN}/`);
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "oscar" });
+});

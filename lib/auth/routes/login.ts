@@ -24,7 +24,7 @@ export async function handleLogin(request: Request): Promise<Response> {
   if (isBackgroundRequest(request)) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
   const config = routeConfig();
   if (config instanceof Response) return config;
-  const elsewhere = loopbackHostMismatch(request, config.origin);
+  const elsewhere = loopbackHostMismatch(request.headers.get("host"), config.origin);
   if (elsewhere) return redirectTo(new URL(`/auth/login?${params.toString()}`, elsewhere), [], 302);
   try {
     const { location, cookies } = await beginLogin(config, params.get("provider") || DEFAULT_PROVIDER, params.get("returnTo"), requestCookies(request));
@@ -42,8 +42,7 @@ const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
  * begun on another loopback host than the configured one moves there first. Only between loopback hosts: behind a
  * proxy the Host header is not the public origin and must not be compared with it.
  */
-function loopbackHostMismatch(request: Request, origin: string): string | undefined {
-  const host = request.headers.get("host");
+export function loopbackHostMismatch(host: string | null, origin: string): string | undefined {
   const configured = new URL(origin);
   if (!host || !LOOPBACK.test(host) || !LOOPBACK.test(configured.host) || host === configured.host) return undefined;
   return origin;

@@ -7,7 +7,7 @@ import { loadConfig } from "../config/load";
 import { DEFAULT_PROVIDER } from "../config/parse";
 import type { AuthConfig } from "../config/types";
 import { AuthFlowError } from "../protocol/errors";
-import { beginLogin } from "../routes/login";
+import { beginLogin, loopbackHostMismatch } from "../routes/login";
 import { endSession } from "../routes/logout";
 import { requestJar, writeCookies } from "./request-cookies";
 
@@ -22,6 +22,9 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
   const provider = (form ? formString(form, "provider") : (providerOrForm as string | undefined)) || DEFAULT_PROVIDER;
   checkProvider(config, provider);
   const target = (form ? formString(form, "returnTo") : returnTo) ?? (await currentPath());
+  const elsewhere = loopbackHostMismatch((await headers()).get("host"), config.origin);
+  // Cookies are per host: start on the configured loopback host, where the provider will come back to.
+  if (elsewhere) redirect(`${elsewhere}/auth/login?${new URLSearchParams({ provider, returnTo: target })}`);
   let location: string;
   try {
     const started = await beginLogin(config, provider, target, await requestJar());
