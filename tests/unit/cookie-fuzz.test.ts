@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityCookies, readIdentity } from "@/lib/auth/cookie/identity";
-import type { CookieWrite } from "@/lib/auth/cookie/serialize";
+import { parseCookieHeader, type CookieWrite } from "@/lib/auth/cookie/serialize";
 import { authMiddleware } from "@/lib/auth/middleware";
 
 /**
@@ -23,7 +23,7 @@ function prng(seed: number): () => number {
   };
 }
 
-type Jar = Map<string, string>;
+type Jar = ReadonlyMap<string, string>;
 
 function jarOf(writes: readonly CookieWrite[]): Jar {
   return new Map(writes.map((w) => [w.name, w.value]));
@@ -45,7 +45,7 @@ beforeAll(async () => {
   for (const jar of samples) expect((await readIdentity(jar, options))?.claims["sub"]).toBe("fuzz");
 });
 
-function mutate(jar: Jar, random: () => number): Jar {
+function mutate(jar: Jar, random: () => number): Map<string, string> {
   const copy = new Map(jar);
   const names = [...copy.keys()];
   const name = names[Math.floor(random() * names.length)]!;
@@ -116,9 +116,10 @@ describe("fuzzing the identity cookie", () => {
       const middleware = authMiddleware({ protect: ["/private"] });
       let checked = 0;
       for (const jar of cases(2, 10_000)) {
-        if (isOriginal(jar)) continue;
         // Header values are bytes: non-ASCII arrives as its UTF-8 bytes read as Latin-1, as Node's HTTP parser does.
         const cookie = Buffer.from([...jar].map(([k, v]) => `${k}=${v}`).join("; "), "utf8").toString("latin1");
+        // A mutation such as appending ";;;" only ends the value early: the server then really has the valid cookie.
+        if (isOriginal(parseCookieHeader(cookie))) continue;
         const response = await middleware(new NextRequest("http://localhost:3000/private", { headers: { cookie } }));
         expect(response.status).toBe(307);
         checked++;
