@@ -6,6 +6,7 @@ import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";
 import { handleLogin } from "@/lib/auth/routes/login";
 import { startHostileIdp, type HostileIdp } from "../support/hostile-idp";
+import { Jar } from "../support/cookie-jar";
 
 /**
  * Attack scenarios: the relying party against an OpenID Provider that lies in one precise way per test.
@@ -47,22 +48,6 @@ server_metadata_url = "${backup.issuer}/.well-known/openid-configuration"
 `;
 }
 
-/** A tiny cookie jar applying Set-Cookie headers (deletions included). */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  apply(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = line.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      if (attributes.some((a) => a.trim().toLowerCase() === "max-age=0")) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(eq + 1));
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-}
 
 const get = (url: string, jar?: Jar): Request =>
   new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin" } });

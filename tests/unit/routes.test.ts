@@ -8,6 +8,7 @@ import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";
 import { handleLogin } from "@/lib/auth/routes/login";
 import { handleLogout } from "@/lib/auth/routes/logout";
+import { Jar } from "../support/cookie-jar";
 
 /** The route handlers, called with real Requests, against the real local OpenID Provider on loopback. */
 
@@ -43,22 +44,6 @@ server_metadata_url = "http://127.0.0.1:${hangingPort}/.well-known/openid-config
 ${extra}`;
 }
 
-/** A tiny cookie jar applying Set-Cookie headers (deletions included). */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  apply(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq).trim();
-      if (attributes.some((a) => a.trim().toLowerCase() === "max-age=0")) this.cookies.delete(name);
-      else this.cookies.set(name, pair!.slice(eq + 1));
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-}
 
 const get = (url: string, jar?: Jar, headers: Record<string, string> = {}) =>
   new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin", ...headers } });
