@@ -167,6 +167,9 @@ describe("GET /auth/login", () => {
       expect(response.status).toBe(204);
       expect(response.headers.getSetCookie()).toEqual([]);
     }
+    const head = await handleLogin(new Request(`${APP}/auth/login`, { method: "HEAD" }));
+    expect(head.status).toBe(204);
+    expect(head.headers.getSetCookie()).toEqual([]);
     expect((await handleLogin(get(`${APP}/auth/login`, undefined, { "sec-fetch-dest": "document" }))).status).toBe(302);
   });
 

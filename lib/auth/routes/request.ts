@@ -18,12 +18,12 @@ export function isPrefetch(request: Request): boolean {
 }
 
 /**
- * A request that is not the browser loading a page: a prefetch, the App Router's RSC fetch (a client-side
+ * A request that is not the browser loading a page: a HEAD, a prefetch, the App Router's RSC fetch (a client-side
  * navigation), or a subresource (`<img>`, `fetch()`). Starting a login for it would only leave a stray transaction;
  * answered with 204, Next's router falls back to a full page load, which is a real navigation.
  */
 export function isBackgroundRequest(request: Request): boolean {
-  if (isPrefetch(request) || request.headers.get("rsc") === "1") return true;
+  if (request.method === "HEAD" || isPrefetch(request) || request.headers.get("rsc") === "1") return true;
   const dest = request.headers.get("sec-fetch-dest");
   return dest !== null && dest !== "document" && !isFramed(request);
 }
