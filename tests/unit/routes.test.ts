@@ -206,6 +206,15 @@ describe("GET /auth/login", () => {
     expect((await handleLogin(get(`${APP}/auth/login`))).status).toBe(302);
   });
 
+  it("explains a misconfigured provider as a configuration problem, not the provider's", async () => {
+    process.env["AUTH_SECRETS"] = config("[auth.broken]\nclient_id = \"only-id\"\n");
+    const response = await handleLogin(get(`${APP}/auth/login?provider=broken`));
+    expect(response.status).toBe(500);
+    const html = await response.text();
+    expect(html).toContain("Login is not configured correctly");
+    expect(html).toContain("client_secret");
+  });
+
   it("explains a missing configuration with a readable 500 page", async () => {
     process.env["AUTH_SECRETS"] = "[auth]\nredirect_uri = \"http://localhost:3000/cb\"\n";
     const response = await handleLogin(get(`${APP}/auth/login`));

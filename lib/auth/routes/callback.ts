@@ -40,8 +40,8 @@ export async function handleCallback(request: Request): Promise<Response> {
   }
   const { transaction } = found;
   const consumed = [transactionDeletion(found.cookieName, config.secure)];
+  const provider = config.providers.get(transaction.provider);
   try {
-    const provider = config.providers.get(transaction.provider);
     if (!provider) throw new AuthFlowError("UNKNOWN_PROVIDER", 400, `The login provider "${transaction.provider}" is no longer configured. Start the login again.`);
     // Mix-up defence (RFC 9700 §4.4): the response must arrive at the redirect_uri this provider was given.
     const arrivedAt = request.headers.get(CALLBACK_PATH_HEADER) ?? url.pathname;
@@ -69,7 +69,6 @@ export async function handleCallback(request: Request): Promise<Response> {
     );
     return redirectTo(new URL(transaction.returnTo, config.origin), [...consumed, ...cookies]);
   } catch (error) {
-    const provider = config.providers.get(transaction.provider);
     const refused = error instanceof AuthFlowError ? error.providerError : undefined;
     if (provider && refused && dropDefaultPromptAfter(provider, refused.error, refused.description)) {
       console.warn(`[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying without it`);
