@@ -8,9 +8,9 @@ import type { StandardClaims } from "./user/user";
  *   await context.addCookies(await testIdentityCookies({ sub: "ada", email: "ada@example.com" },
  *     { cookieSecret: process.env.TEST_COOKIE_SECRET!, url: "http://localhost:3000" }));
  *
- *   // Vitest / any Request
+ *   // Vitest, against the middleware or any code that takes a Request (getUser() needs Next's request scope)
  *   const cookie = testCookieHeader(await testIdentityCookies({ sub: "ada" }, { cookieSecret }));
- *   await GET(new Request("http://localhost:3000/api/me", { headers: { cookie } }));
+ *   await middleware(new NextRequest("http://localhost:3000/protected", { headers: { cookie } }));
  *
  * The cookie is the real thing, sealed with the app's `cookie_secret`, so use a test secret, never production's.
  */
@@ -22,7 +22,7 @@ export interface TestIdentityOptions {
   url?: string;
   /** The `provider` claim; `"default"` when absent. */
   provider?: string;
-  /** Tokens to expose as `user.tokens` (only read by the app when its `expose_tokens` allows them). */
+  /** Tokens for `user.tokens`; `getUser()` shows only the kinds the app's `expose_tokens` names. */
   tokens?: { id?: string; access?: string };
 }
 

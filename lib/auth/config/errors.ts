@@ -59,7 +59,7 @@ function formatMessage(problem: string, d: AuthConfigErrorDetails): string {
 
 /** Several problems found at once (Streamlit lists every missing key together; so do we). */
 export class AuthConfigErrors extends Error {
-  override readonly name = "AuthConfigError";
+  override readonly name = "AuthConfigErrors";
   readonly errors: readonly AuthConfigError[];
   constructor(errors: readonly AuthConfigError[]) {
     super(errors.map((e) => e.message).join("\n"));

@@ -1,7 +1,7 @@
 import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
 import { AuthFlowError } from "./errors";
-import { cappedFetch, describeError, isLoopbackUrl, providerTimeoutMs, transportError } from "./http";
+import { cappedFetch, describeError, isLoopbackUrl, providerFault, providerTimeoutMs } from "./http";
 
 /**
  * OpenID Provider metadata from `server_metadata_url` (OIDC Discovery 1.0 §4), cached per process for
@@ -91,7 +91,7 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
       signal: AbortSignal.timeout(providerTimeoutMs()),
     });
   } catch (error) {
-    throw transportError(error, what);
+    throw providerFault(error, what);
   }
   if (response.status !== 200) {
     throw new AuthFlowError(

@@ -6,8 +6,6 @@
 export type AuthFlowErrorCode =
   | "CONFIG"
   | "UNKNOWN_PROVIDER"
-  | "NOT_A_NAVIGATION"
-  | "FRAMED"
   | "MISSING_STATE"
   | "UNKNOWN_TRANSACTION"
   | "PROVIDER_ERROR_RESPONSE"

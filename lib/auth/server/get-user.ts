@@ -1,5 +1,6 @@
 import { cache } from "react";
 import { loadConfig } from "../config/load";
+import type { TokenKind } from "../config/types";
 import { readIdentity } from "../cookie/identity";
 import { createUser, type StandardClaims, type User } from "../user/user";
 import { requestJar } from "./request-cookies";
@@ -26,7 +27,9 @@ const currentUser = cache(async (): Promise<User> => {
   const { config } = state;
   const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
   if (!identity) return createUser({ is_logged_in: false });
-  return createUser({ is_logged_in: true, ...withoutKey(identity.claims, "is_logged_in") }, identity.tokens);
+  // Only the kinds expose_tokens names now: removing one hides it even in cookies written before.
+  const tokens = Object.fromEntries(Object.entries(identity.tokens).filter(([kind]) => config.exposeTokens.includes(kind as TokenKind)));
+  return createUser({ is_logged_in: true, ...withoutKey(identity.claims, "is_logged_in") }, tokens);
 });
 
 function withoutKey(claims: Readonly<Record<string, unknown>>, key: string): Record<string, unknown> {
