@@ -59,7 +59,9 @@ export type SigningMode =
   /** An unsigned `alg: none` JWT. */
   | "none"
   /** HMAC-SHA256 with the client secret as the key. */
-  | "hs256";
+  | "hs256"
+  /** RSASSA-PSS (PS256) with a PS256 key that is then published next to the RS256 one. */
+  | "ps256";
 
 export interface TokenScenario {
   /** HTTP status of the token response (default 200 / the honest error status). */
@@ -173,9 +175,9 @@ function applyOverrides(base: Record<string, unknown>, overrides: Overrides | un
   return result;
 }
 
-async function newKey(kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+async function newKey(kid: string, alg: "RS256" | "PS256" = "RS256"): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg, use: "sig" };
   return { kid, privateKey, publicJwk };
 }
 
@@ -225,7 +227,12 @@ async function streamBytes(res: ServerResponse, total: number, declareLength: bo
 export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<HostileIdp> {
   const clientId = options.clientId ?? "hostile-app";
   const clientSecret = options.clientSecret ?? "hostile-app-secret-0123456789";
-  const [current, rotated, foreign] = await Promise.all([newKey("hostile-key-1"), newKey("hostile-key-2"), newKey("not-published")]);
+  const [current, rotated, foreign, pss] = await Promise.all([
+    newKey("hostile-key-1"),
+    newKey("hostile-key-2"),
+    newKey("not-published"),
+    newKey("hostile-pss-key", "PS256"),
+  ]);
   const grants = new Map<string, Grant>();
   /** Access tokens issued, for the userinfo endpoint. */
   const accessTokens = new Set<string>();
@@ -240,7 +247,8 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
   function publishedKeys(): JWK[] {
     const jwks = idp.scenario.jwks;
     if (jwks?.keys) return [...jwks.keys];
-    return jwks?.rotate ? [rotated.publicJwk, current.publicJwk] : [current.publicJwk];
+    const keys = jwks?.rotate ? [rotated.publicJwk, current.publicJwk] : [current.publicJwk];
+    return idp.scenario.token?.signWith === "ps256" ? [...keys, pss.publicJwk] : keys;
   }
 
   // --- /.well-known/openid-configuration
@@ -366,13 +374,20 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     const mode = s.signWith ?? "jwks-key";
     const published = idp.scenario.jwks?.rotate ? rotated : current;
     const defaults: Record<string, unknown> =
-      mode === "none" ? { alg: "none", typ: "JWT" } : mode === "hs256" ? { alg: "HS256", typ: "JWT" } : { alg: "RS256", typ: "JWT", kid: published.kid };
+      mode === "none"
+        ? { alg: "none", typ: "JWT" }
+        : mode === "hs256"
+          ? { alg: "HS256", typ: "JWT" }
+          : mode === "ps256"
+            ? { alg: "PS256", typ: "JWT", kid: pss.kid }
+            : { alg: "RS256", typ: "JWT", kid: published.kid };
     const header = applyOverrides(defaults, s.header);
     const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
 
     let signature: Uint8Array;
     if (mode === "none") signature = new Uint8Array(0);
     else if (mode === "hs256") signature = createHmac("sha256", clientSecret).update(input).digest();
+    else if (mode === "ps256") signature = new Uint8Array(await crypto.subtle.sign({ name: "RSA-PSS", saltLength: 32 }, pss.privateKey, Buffer.from(input)));
     else {
       const key = mode === "other-key" ? foreign : published;
       signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, key.privateKey, Buffer.from(input)));

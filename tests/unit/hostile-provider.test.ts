@@ -605,11 +605,21 @@ describe("discovery (the login route answers 502/504 and sets no cookie)", () =>
     await expectLoginRefused(502);
   });
 
-  it("metadata that advertises only HS256 for ID tokens: 502 (the provider's fault) before any code is redeemed", async () => {
+  it("metadata that advertises only HS256 for ID tokens: 502 (the provider's fault) before anyone is sent there", async () => {
     idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["HS256"] } } };
+    await expectLoginRefused(502);
+  });
+
+  it("a client registered for another advertised algorithm (PS256) logs in", async () => {
+    idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["RS256", "PS256"] } }, token: { signWith: "ps256" } };
     const { response } = await attempt();
-    await expectRefused(response, 502);
-    expect(idp.count("/token")).toBe(0);
+    expect(response.status).toBe(303);
+    expect(identityWrites(response)).toHaveLength(1);
+  });
+
+  it("a PS256 token from a provider that advertises only RS256 is refused", async () => {
+    idp.scenario = { token: { signWith: "ps256" } };
+    await expectIdTokenRefused();
   });
 
   it("a second configured provider keeps working while the hostile one is down", async () => {

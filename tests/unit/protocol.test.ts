@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseAuthConfig } from "@/lib/auth/config/parse";
 import type { ProviderConfig } from "@/lib/auth/config/types";
 import { authorizationRequest } from "@/lib/auth/protocol/authorize";
-import { pinnedSigningAlgorithm } from "@/lib/auth/protocol/client";
+import { acceptedSigningAlgorithms } from "@/lib/auth/protocol/client";
 import { expectedIssuer } from "@/lib/auth/protocol/discovery";
 import { AuthFlowError } from "@/lib/auth/protocol/errors";
 import { endSessionUrl } from "@/lib/auth/protocol/logout";
@@ -61,26 +61,25 @@ describe("expectedIssuer", () => {
   });
 });
 
-describe("pinnedSigningAlgorithm", () => {
+describe("acceptedSigningAlgorithms", () => {
   it("is RS256 when nothing is advertised", () => {
-    expect(pinnedSigningAlgorithm(server())).toBe("RS256");
-    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: [] }))).toBe("RS256");
+    expect(acceptedSigningAlgorithms(undefined)).toEqual(["RS256"]);
+    expect(acceptedSigningAlgorithms([])).toEqual(["RS256"]);
   });
 
-  it("skips none and picks an asymmetric algorithm", () => {
-    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["none", "RS256"] }))).toBe("RS256");
-    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["ES256"] }))).toBe("ES256");
-    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["HS256", "EdDSA"] }))).toBe("EdDSA");
+  it("keeps every advertised asymmetric algorithm, so a client registered for PS256 or ES256 works", () => {
+    expect(acceptedSigningAlgorithms(["PS512", "ES256", "RS256"])).toEqual(["PS512", "ES256", "RS256"]);
+    expect(acceptedSigningAlgorithms(["HS256", "EdDSA"])).toEqual(["EdDSA"]);
   });
 
-  it("prefers RS256 when several are advertised", () => {
-    expect(pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: ["PS512", "ES256", "RS256"] }))).toBe("RS256");
+  it("drops none and the HMAC algorithms", () => {
+    expect(acceptedSigningAlgorithms(["none", "RS256", "HS256"])).toEqual(["RS256"]);
   });
 
   it.each([[["none", "HS256"]], [["HS256", "HS384", "HS512"]], [["none"]], [["rs256"]]])("refuses %j", (algs) => {
     let thrown: unknown;
     try {
-      pinnedSigningAlgorithm(server({ id_token_signing_alg_values_supported: algs }));
+      acceptedSigningAlgorithms(algs);
     } catch (error) {
       thrown = error;
     }

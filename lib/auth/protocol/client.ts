@@ -4,18 +4,18 @@ import { AuthFlowError } from "./errors";
 
 /** The oauth4webapi client for a provider: client authentication and the pinned ID token algorithm. */
 
-/** Asymmetric algorithms oauth4webapi can verify, in order of preference. `none` and HS* are never accepted. */
-const SIGNING_ALGORITHMS = ["RS256", "ES256", "PS256", "RS384", "ES384", "PS384", "RS512", "ES512", "PS512", "EdDSA", "Ed25519"];
+/** Asymmetric algorithms oauth4webapi can verify. `none` and the HMAC algorithms (HS*) are never accepted. */
+const ASYMMETRIC_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"]);
 
 /**
- * One algorithm, chosen from what the provider advertises (RS256 when it advertises nothing, OIDC Discovery §3).
- * Pinning it means a hostile metadata document cannot make `none` or an HMAC algorithm acceptable.
+ * The ID token algorithms to accept: those the provider advertises that are asymmetric and verifiable, whichever the
+ * app's client registration chose (RS256 when nothing is advertised, OIDC Discovery §3). A hostile or careless
+ * metadata document can therefore never make `none` or an HMAC algorithm acceptable.
  */
-export function pinnedSigningAlgorithm(as: oauth.AuthorizationServer): string {
-  const advertised = as.id_token_signing_alg_values_supported;
-  if (!Array.isArray(advertised) || advertised.length === 0) return "RS256";
-  const chosen = SIGNING_ALGORITHMS.find((alg) => advertised.includes(alg));
-  if (!chosen) {
+export function acceptedSigningAlgorithms(advertised: unknown): string[] {
+  if (!Array.isArray(advertised) || advertised.length === 0) return ["RS256"];
+  const accepted = advertised.filter((alg): alg is string => typeof alg === "string" && ASYMMETRIC_ALGORITHMS.has(alg));
+  if (accepted.length === 0) {
     throw new AuthFlowError(
       "PROVIDER_INVALID_RESPONSE",
       502,
@@ -23,13 +23,13 @@ export function pinnedSigningAlgorithm(as: oauth.AuthorizationServer): string {
       `id_token_signing_alg_values_supported = ${JSON.stringify(advertised)}`,
     );
   }
-  return chosen;
+  return accepted;
 }
 
-export function oauthClient(provider: ProviderConfig, as: oauth.AuthorizationServer): oauth.Client {
+/** The algorithms the ID token may use are those in `as.id_token_signing_alg_values_supported`, narrowed by discovery. */
+export function oauthClient(provider: ProviderConfig): oauth.Client {
   return {
     client_id: provider.clientId,
-    id_token_signed_response_alg: pinnedSigningAlgorithm(as),
     [oauth.clockTolerance]: 60,
   };
 }

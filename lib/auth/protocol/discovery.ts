@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
+import { acceptedSigningAlgorithms } from "./client";
 import { AuthFlowError } from "./errors";
 import { cappedFetch, describeError, isLoopbackUrl, providerFault, providerTimeoutMs } from "./http";
 
@@ -112,7 +113,12 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
     );
   }
   try {
-    const as = await oauth.processDiscoveryResponse(issuer, new Response(text, { status: 200, headers: { "content-type": "application/json" } }));
+    const discovered = await oauth.processDiscoveryResponse(issuer, new Response(text, { status: 200, headers: { "content-type": "application/json" } }));
+    // oauth4webapi accepts any algorithm this list names: keep only asymmetric, verifiable ones.
+    const as: oauth.AuthorizationServer = {
+      ...discovered,
+      id_token_signing_alg_values_supported: acceptedSigningAlgorithms(discovered.id_token_signing_alg_values_supported),
+    };
     for (const endpoint of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
       if (typeof as[endpoint] !== "string") throw new Error(`metadata has no ${endpoint}`);
       // Plain http only when the provider itself is a loopback http one (local development and tests).
@@ -124,6 +130,7 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
     }
     return as;
   } catch (error) {
+    if (error instanceof AuthFlowError) throw error;
     const mismatch = error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON;
     throw new AuthFlowError(
       "PROVIDER_INVALID_RESPONSE",

@@ -32,7 +32,7 @@ export function validateAuthorizationResponse(
   transaction: Transaction,
   params: URLSearchParams,
 ): URLSearchParams {
-  const client = oauthClient(provider, as);
+  const client = oauthClient(provider);
   try {
     const validated = oauth.validateAuthResponse(as, client, params, transaction.state);
     const codes = validated.getAll("code");
@@ -69,7 +69,7 @@ export async function exchangeCode(
   callbackParams: URLSearchParams,
 ): Promise<VerifiedLogin> {
   let as = discovered;
-  const client = oauthClient(provider, as);
+  const client = oauthClient(provider);
   let response: Response;
   try {
     response = await oauth.authorizationCodeGrantRequest(
