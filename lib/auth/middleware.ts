@@ -4,7 +4,7 @@ import type { AuthConfig } from "./config/types";
 import { joinValue } from "./cookie/chunks";
 import { isSealedIdentity, sealedIdentityCookies } from "./cookie/identity-cookie";
 import { cookieNames, IDENTITY_MAX_AGE } from "./cookie/names";
-import { seal, sealedWithOlderSecret, unseal } from "./cookie/seal";
+import { seal, sealExpiresAt, sealedWithOlderSecret, unseal } from "./cookie/seal";
 import { parseCookieHeader, serializeCookie, type CookieWrite } from "./cookie/serialize";
 import { CALLBACK_PATH_HEADER } from "./routes/request";
 
@@ -85,8 +85,11 @@ async function checkIdentity(
   const opened = await unseal(value, config.cookieSecrets, IDENTITY_MAX_AGE);
   if (!opened || !isSealedIdentity(opened.data)) return NO_IDENTITY;
   if (opened.sealedWithNewest) return { valid: true, rewrite: [] };
-  const resealed = await seal(opened.data, config.cookieSecrets, IDENTITY_MAX_AGE);
-  return { valid: true, rewrite: sealedIdentityCookies(resealed, jar, config.secure) };
+  // Same lifetime as before: rotating the secret must not extend anyone's 30 days.
+  const remaining = Math.floor(((sealExpiresAt(value) ?? 0) - Date.now()) / 1000);
+  if (remaining <= 0) return { valid: true, rewrite: [] };
+  const resealed = await seal(opened.data, config.cookieSecrets, remaining);
+  return { valid: true, rewrite: sealedIdentityCookies(resealed, jar, config.secure, remaining) };
 }
 
 function withoutHeader(headers: Headers, name: string): Headers {

@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { identityCookies, readIdentity } from "@/lib/auth/cookie/identity";
 import { serializeCookie, type CookieWrite } from "@/lib/auth/cookie/serialize";
 import { authMiddleware } from "@/lib/auth/middleware";
@@ -42,6 +42,7 @@ beforeEach(() => {
   process.env["AUTH_SECRETS"] = toml([NEW, OLD]);
 });
 afterEach(() => {
+  vi.useRealTimers();
   if (saved === undefined) delete process.env["AUTH_SECRETS"];
   else process.env["AUTH_SECRETS"] = saved;
 });
@@ -86,15 +87,22 @@ describe("authMiddleware", () => {
     expect(response.status).toBe(401);
   });
 
-  it("re-seals a cookie sealed with an older secret with the newest, on any page", async () => {
-    const response = await call("/", { cookie: await cookieHeader([OLD], "bob") });
+  it("re-seals a cookie sealed with an older secret with the newest, on any page, keeping its expiry", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-01-01T00:00:00Z"));
+    const cookie = await cookieHeader([OLD], "bob");
+    vi.setSystemTime(new Date("2026-01-11T00:00:00Z")); // ten days later: twenty days left
+    const response = await call("/", { cookie });
     const written = setCookies(response);
     expect(written).toHaveLength(1);
     const [name, value] = written[0]!.split(";")[0]!.split(/=(.*)/s) as [string, string];
     const jar = new Map([[name, value]]);
     const onlyNew = await readIdentity(jar, { secrets: [NEW], secure: false });
     expect(onlyNew?.claims["sub"]).toBe("bob");
-    expect(written[0]).toContain("Max-Age=2592000");
+    const maxAge = Number(/Max-Age=(\d+)/.exec(written[0]!)![1]);
+    expect(maxAge).toBeGreaterThan(20 * 86400 - 5);
+    expect(maxAge).toBeLessThanOrEqual(20 * 86400);
+    vi.useRealTimers();
   });
 
   it("never re-seals on the auth routes (a logout must not be undone)", async () => {

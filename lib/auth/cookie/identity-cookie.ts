@@ -32,9 +32,9 @@ export function isClaims(value: unknown): value is Record<string, unknown> {
 }
 
 /** Writes an already sealed identity, plus deletions of chunk cookies left over from a previous, larger one. */
-export function sealedIdentityCookies(sealed: string, jar: CookieJar, secure: boolean): CookieWrite[] {
+export function sealedIdentityCookies(sealed: string, jar: CookieJar, secure: boolean, maxAge = IDENTITY_MAX_AGE): CookieWrite[] {
   const name = cookieNames(secure).identity;
-  const writes: CookieWrite[] = splitValue(name, sealed).map((c) => ({ ...c, secure, maxAge: IDENTITY_MAX_AGE }));
+  const writes: CookieWrite[] = splitValue(name, sealed).map((c) => ({ ...c, secure, maxAge }));
   const written = new Set(writes.map((w) => w.name));
   for (const stale of chunkCookieNames(name, jar)) if (!written.has(stale)) writes.push(deletion(stale, secure));
   return writes;

@@ -43,6 +43,12 @@ export function sealedWithOlderSecret(value: string, secrets: readonly string[])
   return id !== undefined && id !== String(passwords(secrets).newestId);
 }
 
+/** When a seal expires (ms since the epoch), from its header; only meaningful for a seal that also unseals. */
+export function sealExpiresAt(value: string): number | undefined {
+  const expiration = Number(value.split("*")[5]);
+  return Number.isSafeInteger(expiration) && expiration > 0 ? expiration : undefined;
+}
+
 export async function seal(data: Record<string, unknown>, secrets: readonly string[], ttlSeconds: number): Promise<string> {
   return sealData(data, { password: passwords(secrets).newest, ttl: ttlSeconds });
 }
