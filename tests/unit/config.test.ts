@@ -132,6 +132,7 @@ client_kwargs = { scope = "openid profile email offline_access", max_age = 300, 
       authorizationParams: { scope: DEFAULT_SCOPE, prompt: DEFAULT_PROMPT },
       tokenEndpointAuthMethod: undefined,
       promptIsDefault: true,
+      logoutParams: {},
     });
     expect(DEFAULT_SCOPE).toBe("openid email profile");
     expect(DEFAULT_PROMPT).toBe("select_account");

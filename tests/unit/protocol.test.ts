@@ -221,3 +221,49 @@ describe("endSessionUrl", () => {
 it("expectedIssuer ignores a #fragment on server_metadata_url", () => {
   expect(expectedIssuer("https://idp.example/.well-known/openid-configuration#x")?.href).toBe("https://idp.example/");
 });
+
+describe("endSessionUrl with logout_params (Streamlit's proposal)", () => {
+  const as = server({ end_session_endpoint: "https://idp.example/logout" });
+  const claims = { sub: "u1", email: "ada@example.com", groups: ["a"] };
+
+  it("Cognito: redirect_uri instead of post_logout_redirect_uri, no id_token_hint", () => {
+    const provider = providerFrom('logout_params = { redirect_uri = "{post_logout_redirect_uri}", post_logout_redirect_uri = "", id_token_hint = "" }');
+    const url = endSessionUrl(provider, as, "id.token.value", claims)!;
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: "client-123", redirect_uri: "https://app.example/oauth2callback" });
+  });
+
+  it("a claim template: logout_hint from the user's email", () => {
+    const provider = providerFrom('logout_params = { logout_hint = "{email}", id_token_hint = "" }');
+    const url = endSessionUrl(provider, as, "id.token.value", claims)!;
+    expect(url.searchParams.get("logout_hint")).toBe("ada@example.com");
+    expect(url.searchParams.has("id_token_hint")).toBe(false);
+    expect(url.searchParams.get("post_logout_redirect_uri")).toBe("https://app.example/oauth2callback");
+  });
+
+  it("leaves out a parameter whose field does not exist (or is not a plain value)", () => {
+    const provider = providerFrom('logout_params = { a = "{nope}", b = "{groups}", c = "x-{sub}" }');
+    const url = endSessionUrl(provider, as, undefined, claims)!;
+    expect(url.searchParams.has("a")).toBe(false);
+    expect(url.searchParams.has("b")).toBe(false);
+    expect(url.searchParams.get("c")).toBe("x-u1");
+  });
+
+  it("merges [auth] logout_params under the provider's own", () => {
+    const state = parseAuthConfig(
+      `[auth]\nredirect_uri = "https://app.example/cb"\ncookie_secret = "${"x".repeat(40)}"\nlogout_params = { a = "shared", b = "shared" }\n` +
+        `[auth.p]\nclient_id = "c"\nclient_secret = "s"\nserver_metadata_url = "https://idp.example/.well-known/openid-configuration"\nlogout_params = { b = "own" }\n`,
+      { source: "secrets.toml" },
+    );
+    expect(state.status === "ok" && [...state.config.providers.keys()]).toEqual(["p"]);
+    expect(state.status === "ok" && state.config.providers.get("p")?.logoutParams).toEqual({ a: "shared", b: "own" });
+  });
+
+  it.each([
+    ['logout_params = "x"', '"logout_params" must be a table'],
+    ["logout_params = { a = 1 }", "logout_params.a must be a string"],
+  ])("refuses %s", (line, problem) => {
+    const state = parseAuthConfig(`[auth]\nredirect_uri = "https://app.example/cb"\ncookie_secret = "${"x".repeat(40)}"\n${line}\n`, { source: "secrets.toml" });
+    expect(state.status).toBe("invalid");
+    expect(state.status === "invalid" && state.errors[0]?.message).toContain(problem);
+  });
+});

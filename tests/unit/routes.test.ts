@@ -328,6 +328,15 @@ describe("/auth/logout", () => {
     expect(jar.cookies.size).toBe(0);
   });
 
+  it("applies logout_params: a logout_hint from the user's email, no id_token_hint", async () => {
+    process.env["AUTH_SECRETS"] = config().replace('cookie_secret = "', 'logout_params = { logout_hint = "{email}", id_token_hint = "" }\ncookie_secret = "');
+    const jar = await loggedIn();
+    const location = new URL((await handleLogout(get(`${APP}/auth/logout`, jar))).headers.get("location")!);
+    expect(location.searchParams.get("logout_hint")).toBe("victor@example.test");
+    expect(location.searchParams.has("id_token_hint")).toBe(false);
+    expect(location.searchParams.get("post_logout_redirect_uri")).toBe(REDIRECT_URI);
+  });
+
   it("never logs out on a cross-site request, GET or POST", async () => {
     const jar = await loggedIn();
     for (const request of [

@@ -19,11 +19,11 @@ export const DEFAULT_SCOPE = "openid email profile";
 export const DEFAULT_PROMPT = "select_account";
 export const MIN_SECRET_LENGTH = 32;
 
-const SHARED_KEYS = ["redirect_uri", "cookie_secret", "expose_tokens"] as const;
-const PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url", "client_kwargs", "redirect_uri"] as const;
+const SHARED_KEYS = ["redirect_uri", "cookie_secret", "expose_tokens", "logout_params"] as const;
+const PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url", "client_kwargs", "redirect_uri", "logout_params"] as const;
 const REQUIRED_PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url"] as const;
 /** Keys of `[auth]` that hold tables but are not providers. */
-const AUTH_TABLE_KEYS = new Set(["client_kwargs"]);
+const AUTH_TABLE_KEYS = new Set(["client_kwargs", "logout_params"]);
 /** Set by the library on every authorization request; `client_kwargs` may not change them. */
 export const PROTECTED_PARAMETERS = [
   "state",
@@ -94,6 +94,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const redirectUri = readUrl(auth, "redirect_uri", here, options, errors, { required: true });
   const cookieSecrets = readCookieSecrets(auth, here, errors);
   const exposeTokens = readExposeTokens(auth, here, errors);
+  const sharedLogoutParams = readLogoutParams(auth, here, errors);
 
   const providerTables = new Map<string, Table>();
   for (const [key, value] of Object.entries(auth)) {
@@ -122,7 +123,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   // The default provider first, then the named ones in file order.
   const ordered = [...providerTables].sort(([a], [b]) => Number(b === DEFAULT_PROVIDER) - Number(a === DEFAULT_PROVIDER));
   for (const [name, table] of ordered) {
-    const result = readProvider(name, table, { source, origin, defaultRedirectUri: redirectUri, options, warnings });
+    const result = readProvider(name, table, { source, origin, defaultRedirectUri: redirectUri, sharedLogoutParams, options, warnings });
     if (Array.isArray(result)) providerErrors.set(name, result);
     else providers.set(name, result);
   }
@@ -306,6 +307,7 @@ interface ProviderContext {
   source: string;
   origin: string;
   defaultRedirectUri: string;
+  sharedLogoutParams: Record<string, string>;
   options: ParseOptions;
   warnings: string[];
 }
@@ -355,6 +357,8 @@ function readProvider(name: string, table: Table, ctx: ProviderContext): Provide
     );
   }
   const kwargs = readClientKwargs(table, where, errors);
+  // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
+  const ownLogoutParams = readLogoutParams(table, where, errors);
   if (errors.length > 0 || clientId === undefined || clientSecret === undefined || serverMetadataUrl === undefined || !kwargs) {
     return errors;
   }
@@ -367,7 +371,26 @@ function readProvider(name: string, table: Table, ctx: ProviderContext): Provide
     authorizationParams: kwargs.params,
     tokenEndpointAuthMethod: kwargs.tokenEndpointAuthMethod,
     promptIsDefault: kwargs.promptIsDefault,
+    logoutParams: { ...ctx.sharedLogoutParams, ...ownLogoutParams },
   };
+}
+
+/** `logout_params = { key = "value" }`: string values only (`""` removes a default parameter). */
+function readLogoutParams(table: Table, where: Where, errors: AuthConfigError[]): Record<string, string> {
+  const raw = table["logout_params"];
+  if (raw === undefined) return {};
+  const fix = 'Write logout_params = { logout_hint = "{email}", id_token_hint = "" } (string values; "" removes a parameter).';
+  if (!isTable(raw)) {
+    errors.push(new AuthConfigError("WRONG_TYPE", '"logout_params" must be a table', { ...where, key: "logout_params", fix }));
+    return {};
+  }
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== "string") {
+      errors.push(new AuthConfigError("WRONG_TYPE", `logout_params.${key} must be a string, not ${describe(value)}`, { ...where, key: "logout_params", fix }));
+    } else params[key] = value;
+  }
+  return params;
 }
 
 function readClientKwargs(

@@ -14,6 +14,11 @@ export interface ProviderConfig {
   readonly redirectUri: string;
   /** Extra authorization request parameters from `client_kwargs`, with Streamlit's defaults filled in. */
   readonly authorizationParams: Readonly<Record<string, string>>;
+  /**
+   * Logout parameters from `logout_params` (`[auth]`, overridden per provider): merged over `client_id`,
+   * `post_logout_redirect_uri` and `id_token_hint`; `""` removes one; values may use `{field}` templates.
+   */
+  readonly logoutParams: Readonly<Record<string, string>>;
   /** True when `prompt` is Streamlit's default rather than configured (it may then be dropped for a provider that refuses it). */
   readonly promptIsDefault: boolean;
   /** Chosen from `client_kwargs.token_endpoint_auth_method`, else from the provider's metadata. */

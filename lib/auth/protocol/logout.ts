@@ -4,12 +4,16 @@ import type { ProviderConfig } from "../config/types";
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2), as Streamlit ≥1.48: `client_id`,
  * `post_logout_redirect_uri` (the provider's redirect_uri, which is registered at the provider already) and
- * `id_token_hint` when the ID token was kept. Parameters already in the endpoint URL are kept; ours win.
+ * `id_token_hint` when the ID token was kept, then `logout_params` on top (Streamlit's proposal, for providers such as
+ * Cognito that want other names): a value replaces or adds a parameter, `""` removes it, and `{field}` is filled from
+ * the defaults and the user's claims (`{email}`); a parameter naming a field that does not exist is left out.
+ * Parameters already in the endpoint URL are kept; ours win.
  */
 export function endSessionUrl(
   provider: ProviderConfig,
   as: oauth.AuthorizationServer,
   idToken: string | undefined,
+  claims: Readonly<Record<string, unknown>> = {},
 ): URL | undefined {
   if (typeof as.end_session_endpoint !== "string") return undefined;
   let url: URL;
@@ -19,8 +23,35 @@ export function endSessionUrl(
     return undefined;
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
-  url.searchParams.set("client_id", provider.clientId);
-  url.searchParams.set("post_logout_redirect_uri", provider.redirectUri);
-  if (idToken !== undefined) url.searchParams.set("id_token_hint", idToken);
+
+  const defaults: Record<string, string> = { client_id: provider.clientId, post_logout_redirect_uri: provider.redirectUri };
+  if (idToken !== undefined) defaults["id_token_hint"] = idToken;
+  const params = new Map(Object.entries(defaults));
+  const fields = { ...primitiveClaims(claims), ...defaults };
+  for (const [name, template] of Object.entries(provider.logoutParams)) {
+    const value = fill(template, fields);
+    if (template === "" || value === undefined) params.delete(name);
+    else params.set(name, value);
+  }
+  for (const [name, value] of params) url.searchParams.set(name, value);
   return url;
+}
+
+function primitiveClaims(claims: Readonly<Record<string, unknown>>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(claims)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") fields[key] = String(value);
+  }
+  return fields;
+}
+
+/** `{field}` placeholders filled from `fields`; undefined when one names a field that is not there. */
+function fill(template: string, fields: Readonly<Record<string, string>>): string | undefined {
+  let missing = false;
+  const value = template.replace(/\{([A-Za-z0-9_.-]+)\}/g, (_, field: string) => {
+    const found = Object.hasOwn(fields, field) ? fields[field] : undefined;
+    if (found === undefined) missing = true;
+    return found ?? "";
+  });
+  return missing ? undefined : value;
 }

@@ -42,7 +42,7 @@ export async function endSession(config: AuthConfig | undefined, jar: CookieJar)
     const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
     const providerName = identity?.claims["provider"];
     const provider = typeof providerName === "string" ? config.providers.get(providerName) : undefined;
-    if (identity && provider) location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken);
+    if (identity && provider) location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken, identity.claims);
   } catch (error) {
     console.warn(`[auth] logout: continuing with a local logout only: ${describeError(error)}`);
   }
