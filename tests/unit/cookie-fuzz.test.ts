@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityCookies, readIdentity } from "@/lib/auth/cookie/identity";
 import { parseCookieHeader, type CookieWrite } from "@/lib/auth/cookie/serialize";
 import { authMiddleware } from "@/lib/auth/middleware";
+import { prng } from "../support/prng";
 
 /**
  * 10,000 random and mutated identity cookies through the cookie reader (getUser's path, with decompression and
@@ -12,16 +13,6 @@ import { authMiddleware } from "@/lib/auth/middleware";
 const SECRET = "fuzz-cookie-secret-0123456789-abcdefghijk";
 const ALPHABET = "Fe26.2*~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-=%;,\"' \u00e9\u2603";
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Jar = ReadonlyMap<string, string>;
 

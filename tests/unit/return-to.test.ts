@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeReturnTo } from "@/lib/auth/routes/return-to";
+import { prng } from "../support/prng";
 
 const ORIGIN = "https://app.example";
 
@@ -68,17 +69,6 @@ describe("safeReturnTo", () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so every run tests the same strings. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = [
   ..."/\\:@%.?#",
