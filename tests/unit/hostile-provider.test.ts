@@ -202,6 +202,16 @@ describe("Microsoft Entra's issuer shapes (metadata served for several tenants f
     await expectIdTokenRefused();
   });
 
+  it("the {tenantid} template still reports a token endpoint error as the provider's refusal", async () => {
+    idp.scenario = {
+      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      authorize: { dropIss: true, code: "forged" },
+    };
+    const { response } = await attempt();
+    await expectRefused(response, 502);
+    expect(logLine()).toContain("invalid_grant");
+  });
+
   it("the {tenantid} template refuses a token without a usable tid", async () => {
     idp.scenario = {
       metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },

@@ -128,7 +128,8 @@ const MAX_TENANT_SERVERS = 256;
  * still checked against the provider's keys. For any other provider this returns the metadata unchanged.
  */
 async function tenantServer(as: oauth.AuthorizationServer, response: Response): Promise<oauth.AuthorizationServer> {
-  if (!as.issuer.includes(TENANT_TEMPLATE)) return as;
+  // An error response is reported as such by processAuthorizationCodeResponse, not as a missing tenant.
+  if (!as.issuer.includes(TENANT_TEMPLATE) || !response.ok) return as;
   let tid: unknown;
   try {
     const body = (await response.clone().json()) as { id_token?: unknown };
