@@ -48,8 +48,9 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     const authRoute = url.pathname.startsWith("/auth/");
     // A redirect answering a server action's POST is swallowed by the browser's fetch: the action checks getUser().
     const gated = !authRoute && isProtected(url.pathname) && !request.headers.has("next-action");
-    const jar = parseCookieHeader(request.headers.get("cookie"));
-    const identity = state.status === "ok" && !authRoute ? await checkIdentity(jar, state.config, gated) : NO_IDENTITY;
+    // The cookie is only looked at when the path is gated or a rotation could need a re-seal.
+    const look = state.status === "ok" && !authRoute && (gated || state.config.cookieSecrets.length > 1);
+    const identity = look ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, gated) : NO_IDENTITY;
     if (!gated || identity.valid) {
       const response = spoofed ? NextResponse.next({ request: { headers: requestHeaders } }) : NextResponse.next();
       for (const cookie of identity.rewrite) response.headers.append("set-cookie", serializeCookie(cookie));

@@ -183,8 +183,10 @@ test("a cross-site page cannot log the user out, by image, navigation or form", 
       body: `<img src="${APP_ORIGIN}/auth/logout"><form id="f" method="post" action="${APP_ORIGIN}/auth/logout"></form>`,
     }),
   );
+  // The image request is really sent (Chromium then blocks the HTML answer for an <img>; its cookies would apply first).
+  const imageLogout = page.waitForRequest((r) => r.url() === `${APP_ORIGIN}/auth/logout` && r.resourceType() === "image");
   await page.goto(evil);
-  await page.waitForLoadState("networkidle");
+  await (await imageLogout).response(); // settles when the request has finished or failed
   expect(await identityCookies(context)).toHaveLength(1);
 
   await page.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit());

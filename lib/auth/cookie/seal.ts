@@ -8,11 +8,6 @@ import { sealData, unsealData } from "iron-session";
 
 const IRON_VERSION_SUFFIX = "~2";
 
-export interface SealKeys {
-  /** Newest first. */
-  readonly secrets: readonly string[];
-}
-
 function passwordId(secret: string): number {
   // FNV-1a, 31 bits: a stable label, not a secret-derived key.
   let hash = 0x811c9dc5;
