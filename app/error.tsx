@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+
 /** Errors thrown while rendering or from a server action (e.g. login() with a broken config) end here. */
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
@@ -10,7 +12,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         {error.digest ? <p className="muted">Reference: {error.digest} (the server log has the details)</p> : null}
         <div className="actions">
           <button type="button" onClick={reset}>Try again</button>
-          <a href="/">Back to the start page</a>
+          <Link href="/" prefetch={false}>Back to the start page</Link>
         </div>
       </section>
     </main>

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isAuthRoute } from "./config/base-path";
 import { edgeConfigState } from "./config/edge";
 import type { AuthConfig } from "./config/types";
 import { joinValue } from "./cookie/chunks";
@@ -6,7 +7,7 @@ import { isSealedIdentity, sealedIdentityCookies } from "./cookie/identity-cooki
 import { cookieNames, IDENTITY_MAX_AGE } from "./cookie/names";
 import { seal, sealExpiresAt, sealedWithOlderSecret, unseal } from "./cookie/seal";
 import { parseCookieHeader, serializeCookie, type CookieWrite } from "./cookie/serialize";
-import { CALLBACK_PATH_HEADER } from "./routes/request";
+import { CALLBACK_PATH_HEADER, sameCallbackPath } from "./routes/request";
 
 /**
  * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.
@@ -37,7 +38,7 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     const spoofed = request.headers.has(CALLBACK_PATH_HEADER);
     const requestHeaders = spoofed ? withoutHeader(request.headers, CALLBACK_PATH_HEADER) : request.headers;
 
-    if (state.status === "ok" && fullPath !== url.basePath + CALLBACK_ROUTE && state.config.callbackPaths.includes(fullPath)) {
+    if (state.status === "ok" && isCallback(request, fullPath, state.config.callbackPaths)) {
       const target = url.clone();
       target.pathname = CALLBACK_ROUTE;
       const headers = new Headers(requestHeaders);
@@ -45,7 +46,7 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
       return NextResponse.rewrite(target, { request: { headers } });
     }
     // The auth routes manage the cookies themselves (a re-seal must never undo a logout's deletions).
-    const authRoute = url.pathname.startsWith("/auth/");
+    const authRoute = isAuthRoute(url.pathname);
     // A redirect answering a server action's POST is swallowed by the browser's fetch: the action checks getUser().
     const gated = !authRoute && isProtected(url.pathname) && !request.headers.has("next-action");
     // The cookie is only looked at when the path is gated or a rotation could need a re-seal.
@@ -69,6 +70,19 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
 }
 
 const NO_IDENTITY = { valid: false, rewrite: [] } as const;
+
+/**
+ * A request for a configured callback path. A callback at the app's root (`redirect_uri = "https://app/"`) is the
+ * callback only when it carries an authorization response; a bare visit there is the home page.
+ */
+function isCallback(request: NextRequest, fullPath: string, callbackPaths: readonly string[]): boolean {
+  const url = request.nextUrl;
+  if (sameCallbackPath(fullPath, url.basePath + CALLBACK_ROUTE)) return false;
+  if (!callbackPaths.some((path) => sameCallbackPath(path, fullPath))) return false;
+  if (url.pathname !== "/") return true;
+  const params = url.searchParams;
+  return params.has("state") || params.has("code") || params.has("error");
+}
 
 /**
  * Whether the request carries a valid identity, and the cookies to write when it was sealed with an older secret.

@@ -196,6 +196,21 @@ describe("loadConfig", () => {
     expect(state.config.providers.get("default")?.clientId).toBe("inline");
   });
 
+  it("applies AUTH_ORIGIN from the environment, and sees it change without a restart", () => {
+    inDir(tempDir());
+    process.env["AUTH_SECRETS"] = toml("inline");
+    process.env["AUTH_ORIGIN"] = "https://preview-1.example";
+    try {
+      const first = loadConfig(later());
+      expect(first.status === "ok" && first.config.redirectUri).toBe("https://preview-1.example/oauth2callback");
+      process.env["AUTH_ORIGIN"] = "https://preview-2.example";
+      const second = loadConfig(clock);
+      expect(second.status === "ok" && second.config.redirectUri).toBe("https://preview-2.example/oauth2callback");
+    } finally {
+      delete process.env["AUTH_ORIGIN"];
+    }
+  });
+
   it("is invalid with UNREADABLE_SOURCE when AUTH_SECRETS_FILE cannot be read", () => {
     const dir = tempDir();
     write(dir, "secrets.toml", toml("from-file"));

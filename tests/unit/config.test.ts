@@ -555,6 +555,66 @@ describe("unknown keys", () => {
   });
 });
 
+describe("deployment settings from the environment", () => {
+  const text = shared(DEFAULT_PROVIDER_KEYS) + provider("okta", 'redirect_uri = "http://localhost:3000/callbacks/okta"');
+
+  it("AUTH_ORIGIN moves every redirect_uri to this deployment's origin, keeping the paths", () => {
+    const state = parseAuthConfig(text, { source: SOURCE, origin: "https://my-app-git-feature.vercel.app" });
+    if (state.status !== "ok") throw new Error(describeState(text));
+    expect(state.config.redirectUri).toBe("https://my-app-git-feature.vercel.app/oauth2callback");
+    expect(state.config.origin).toBe("https://my-app-git-feature.vercel.app");
+    expect(state.config.secure).toBe(true);
+    expect(providerOf(state.config, "okta").redirectUri).toBe("https://my-app-git-feature.vercel.app/callbacks/okta");
+    expect(state.config.callbackPaths).toEqual(["/oauth2callback", "/callbacks/okta"]);
+  });
+
+  it.each([
+    ["a path", "https://preview.example/app", "INVALID_VALUE", "without a path"],
+    ["plain http to a public host", "http://preview.example", "INSECURE_URL", "http://"],
+    ["no scheme", "preview.example", "INVALID_URL", "absolute URL"],
+  ])("refuses an AUTH_ORIGIN with %s, naming the variable and the fix", (_, origin, code, words) => {
+    const state = parseAuthConfig(text, { source: SOURCE, origin });
+    if (state.status !== "invalid") throw new Error(`expected invalid, got ${state.status}`);
+    const error = only(state.errors);
+    expect(error.code).toBe(code);
+    expect(error.source).toBe("AUTH_ORIGIN");
+    expect(error.message).toContain("AUTH_ORIGIN");
+    expect(error.message).toContain(words);
+    expect(error.fix).toContain("AUTH_ORIGIN");
+  });
+
+  it("accepts redirect URIs inside the app's basePath", () => {
+    const inside = text.replaceAll("http://localhost:3000/", "http://localhost:3000/docs/");
+    const state = parseAuthConfig(inside, { source: SOURCE, basePath: "/docs" });
+    if (state.status !== "ok") throw new Error(describeState(inside));
+    expect(state.config.callbackPaths).toEqual(["/docs/oauth2callback", "/docs/callbacks/okta"]);
+  });
+
+  it.each(["/auth/login", "/auth/logout/"])("refuses a redirect_uri at the library's own route %s", (path) => {
+    const text = shared(DEFAULT_PROVIDER_KEYS, `http://localhost:3000${path}`);
+    const error = only(invalid(text));
+    expect(error.code).toBe("INVALID_VALUE");
+    expect(error.message).toContain("points at the library's");
+    expect(error.fix).toContain("/oauth2callback");
+  });
+
+  it("accepts a redirect_uri at /auth/callback, at the root, or at any other path", () => {
+    for (const path of ["/auth/callback", "/", "/api/auth/callback/google", "/auth/loginhelp"]) {
+      expect(ok(shared(DEFAULT_PROVIDER_KEYS, `http://localhost:3000${path}`)).callbackPaths).toEqual([path]);
+    }
+  });
+
+  it("refuses a redirect_uri outside the app's basePath: the callback would never reach the app", () => {
+    const state = parseAuthConfig(text, { source: SOURCE, basePath: "/docs" });
+    if (state.status !== "invalid") throw new Error(`expected invalid, got ${state.status}`);
+    const error = only(state.errors);
+    expect(error.code).toBe("INVALID_VALUE");
+    expect(error.key).toBe("redirect_uri");
+    expect(error.message).toContain("outside the app's basePath /docs");
+    expect(error.fix).toContain("http://localhost:3000/docs/oauth2callback");
+  });
+});
+
 describe("secrets.example.toml", () => {
   it("parses as a valid config", () => {
     const path = fileURLToPath(new URL("../../secrets.example.toml", import.meta.url));

@@ -118,12 +118,39 @@ describe("authMiddleware", () => {
     }
   });
 
+  it("routes a callback path written with a trailing slash, which Next may have redirected away", async () => {
+    process.env["AUTH_SECRETS"] = toml([NEW]).replace("/callbacks/other", "/callbacks/other/");
+    const response = await call("/callbacks/other?code=c&state=s");
+    expect(new URL(response.headers.get("x-middleware-rewrite")!).pathname).toBe("/auth/callback");
+  });
+
+  it("treats a callback at the app's root as the callback only when it carries an authorization response", async () => {
+    process.env["AUTH_SECRETS"] = toml([NEW]).replace("http://localhost:3000/oauth2callback", "http://localhost:3000/");
+    const response = await call("/?code=c&state=s");
+    expect(new URL(response.headers.get("x-middleware-rewrite")!).pathname).toBe("/auth/callback");
+    const home = await call("/");
+    expect(home.headers.get("x-middleware-rewrite")).toBeNull();
+    expect(home.headers.get("x-middleware-next")).toBe("1");
+  });
+
   it("strips a callback-path header sent by the browser", async () => {
     const response = await call("/", { "x-auth-callback-path": "/callbacks/other" });
     expect(response.headers.get("x-middleware-override-headers")).not.toContain("x-auth-callback-path");
     expect(response.headers.get("x-middleware-request-x-auth-callback-path")).toBeNull();
     const direct = await call("/auth/callback?code=c&state=s", { "x-auth-callback-path": "/callbacks/other" });
     expect(direct.headers.get("x-middleware-request-x-auth-callback-path")).toBeNull();
+  });
+
+  it("treats the app's own routes under /auth/ like any other path", async () => {
+    const gate = authMiddleware({ protect: ["/auth/account"] });
+    const anonymous = await gate(new NextRequest("http://localhost:3000/auth/account"));
+    expect(anonymous.status).toBe(307);
+    expect(new URL(anonymous.headers.get("location")!).searchParams.get("returnTo")).toBe("/auth/account");
+    const loggedIn = await gate(new NextRequest("http://localhost:3000/auth/account", { headers: { cookie: await cookieHeader([NEW]) } }));
+    expect(loggedIn.headers.get("x-middleware-next")).toBe("1");
+    // A rotation re-seal happens there too: only the library's own routes manage the cookie themselves.
+    const rotated = await call("/auth/profile", { cookie: await cookieHeader([OLD]) });
+    expect(setCookies(rotated)).toHaveLength(1);
   });
 
   it("without any config, still protects (the login route explains what to configure)", async () => {
@@ -155,6 +182,39 @@ describe("authMiddleware", () => {
 });
 
 // Keeps the Set-Cookie helper honest against the header format the middleware writes.
+describe("authMiddleware under a basePath", () => {
+  const BASE = "/docs";
+  const inBase = (path: string, headers: Record<string, string> = {}) =>
+    middleware(new NextRequest(`http://localhost:3000${BASE}${path}`, { headers, nextConfig: { basePath: BASE } }));
+
+  beforeEach(() => {
+    process.env["__NEXT_ROUTER_BASEPATH"] = BASE;
+    process.env["AUTH_SECRETS"] = toml([NEW]).replaceAll("http://localhost:3000/", `http://localhost:3000${BASE}/`);
+  });
+  afterEach(() => {
+    delete process.env["__NEXT_ROUTER_BASEPATH"];
+  });
+
+  it("sends an anonymous visitor to the login route inside the base path, with an app-relative returnTo", async () => {
+    const response = await inBase("/protected?x=1");
+    expect(response.status).toBe(307);
+    const location = new URL(response.headers.get("location")!);
+    expect(location.pathname).toBe(`${BASE}/auth/login`);
+    expect(location.searchParams.get("returnTo")).toBe("/protected?x=1");
+  });
+
+  it("lets a valid identity through", async () => {
+    const response = await inBase("/protected", { cookie: await cookieHeader([NEW]) });
+    expect(response.headers.get("x-middleware-next")).toBe("1");
+  });
+
+  it("routes the callback path (which includes the base path) to the callback route inside it", async () => {
+    const response = await inBase("/oauth2callback?code=c&state=s");
+    expect(new URL(response.headers.get("x-middleware-rewrite")!).pathname).toBe(`${BASE}/auth/callback`);
+    expect(response.headers.get("x-middleware-request-x-auth-callback-path")).toBe(`${BASE}/oauth2callback`);
+  });
+});
+
 it("serializeCookie output round-trips through Headers.getSetCookie", () => {
   const write: CookieWrite = { name: "auth_user", value: "v", secure: true, maxAge: 10 };
   const headers = new Headers();

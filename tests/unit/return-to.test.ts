@@ -13,6 +13,8 @@ describe("safeReturnTo", () => {
     ["/auth", "/auth"],
     ["/authors/1", "/authors/1"],
     ["/a/../b", "/b"],
+    ["/auth/settings", "/auth/settings"],
+    ["/auth/loginhelp", "/auth/loginhelp"],
     ["/caf\u00e9", "/caf%C3%A9"],
   ])("keeps the same-origin path %j", (raw, expected) => {
     expect(safeReturnTo(raw, ORIGIN)).toBe(expected);
@@ -49,6 +51,7 @@ describe("safeReturnTo", () => {
     ["/auth/login?x", "/auth/login?x"],
     ["/auth/callback", "/auth/callback?code=x&state=y"],
     ["/auth/ via dot segments", "/x/../auth/login"],
+    ["/auth/logout/ with a trailing slash", "/auth/logout/"],
     ["/auth/ via encoded dot segments", "/x/%2e%2e/auth/login"],
   ])("returns / for %s", (_, raw) => {
     expect(safeReturnTo(raw, ORIGIN)).toBe("/");

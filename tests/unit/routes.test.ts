@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startLocalIdp } from "@/scripts/local-idp.mjs";
 import { readIdentity } from "@/lib/auth/cookie/identity";
 import { parseCookieHeader } from "@/lib/auth/cookie/serialize";
@@ -14,6 +14,9 @@ import { Jar } from "../support/cookie-jar";
 
 const APP = "http://localhost:3000";
 const REDIRECT_URI = `${APP}/oauth2callback`;
+/** The same app served under `basePath: "/docs"`. */
+const BASE = "/docs";
+const BASE_REDIRECT_URI = `${APP}${BASE}/oauth2callback`;
 const SECRET = "routes-test-cookie-secret-0123456789-abcdef";
 const CLIENT = { client_id: "routes-app", client_secret: "routes-app-secret-0123456789" };
 
@@ -49,7 +52,7 @@ const get = (url: string, jar?: Jar, headers: Record<string, string> = {}) =>
   new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin", ...headers } });
 
 /** Runs the provider side of a login with fetch: authorize, sign in as `user`, and return the callback URL. */
-async function signInAtProvider(authorizeUrl: string, user: string): Promise<string> {
+async function signInAtProvider(authorizeUrl: string, user: string, redirectUri = REDIRECT_URI): Promise<string> {
   const idpJar = new Jar();
   let url = authorizeUrl;
   let init: RequestInit = {};
@@ -60,7 +63,7 @@ async function signInAtProvider(authorizeUrl: string, user: string): Promise<str
     const location = response.headers.get("location");
     if (location) {
       const next = new URL(location, url).href;
-      if (next.startsWith(REDIRECT_URI)) return next;
+      if (next.startsWith(redirectUri)) return next;
       url = next;
       continue;
     }
@@ -82,7 +85,7 @@ async function startLogin(jar: Jar, query = ""): Promise<string> {
 }
 
 beforeAll(async () => {
-  idp = await startLocalIdp({ port: 0, quiet: true, clients: [{ ...CLIENT, redirect_uris: [REDIRECT_URI] }] });
+  idp = await startLocalIdp({ port: 0, quiet: true, clients: [{ ...CLIENT, redirect_uris: [REDIRECT_URI, BASE_REDIRECT_URI] }] });
   hanging = createServer(() => {
     /* never answers */
   });
@@ -363,6 +366,41 @@ describe("/auth/logout", () => {
     const response = await handleLogout(get(`${APP}/auth/logout`, new Jar()));
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe(`${APP}/`);
+  });
+});
+
+describe(`under basePath "${BASE}"`, () => {
+  beforeEach(() => {
+    process.env["__NEXT_ROUTER_BASEPATH"] = BASE;
+    process.env["AUTH_SECRETS"] = config().replace(REDIRECT_URI, BASE_REDIRECT_URI);
+  });
+  afterEach(() => {
+    delete process.env["__NEXT_ROUTER_BASEPATH"];
+  });
+
+  it("logs in and lands on the app-relative returnTo inside the base path", async () => {
+    const jar = new Jar();
+    const login = await handleLogin(get(`${APP}${BASE}/auth/login?returnTo=%2Freports%3Fq%3D1`, jar));
+    expect(login.status).toBe(302);
+    jar.apply(login);
+    const authorize = new URL(login.headers.get("location")!);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(BASE_REDIRECT_URI);
+    const callbackUrl = await signInAtProvider(authorize.href, "grace", BASE_REDIRECT_URI);
+    const response = await handleCallback(get(callbackUrl, jar, { "x-auth-callback-path": `${BASE}/oauth2callback` }));
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`${APP}${BASE}/reports?q=1`);
+  });
+
+  it("keeps its links, its logout form and its way home inside the base path", async () => {
+    const bare = await handleCallback(get(`${APP}${BASE}/auth/callback`));
+    expect(bare.headers.get("location")).toBe(`${APP}${BASE}/`);
+    const home = await handleLogout(get(`${APP}${BASE}/auth/logout`, new Jar()));
+    expect(home.headers.get("location")).toBe(`${APP}${BASE}/`);
+    const page = await (await handleLogout(get(`${APP}${BASE}/auth/logout`, new Jar(), { "sec-fetch-site": "cross-site" }))).text();
+    expect(page).toContain(`<form method="post" action="${BASE}/auth/logout">`);
+    expect(page).toContain(`<a href="${BASE}/">Back to the app</a>`);
+    const framed = await (await handleLogin(get(`${APP}${BASE}/auth/login?provider=default`, new Jar(), { "sec-fetch-dest": "iframe" }))).text();
+    expect(framed).toContain(`href="${BASE}/auth/login?provider=default"`);
   });
 });
 

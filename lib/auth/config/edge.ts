@@ -1,4 +1,5 @@
 import { AuthConfigError } from "./errors";
+import { parseOptionsFromEnv, parseOptionsKey } from "./env";
 import { parseAuthConfig } from "./parse";
 import type { ConfigState } from "./types";
 
@@ -18,17 +19,17 @@ const ABSENT: ConfigState = {
   }),
 };
 
-let memo: { text: string; port: string | undefined; state: ConfigState } | undefined;
+let memo: { text: string; optionsKey: string; state: ConfigState } | undefined;
 
 export function edgeConfigState(): ConfigState {
   const env = process.env;
   const inline = env["AUTH_SECRETS"];
   const text = inline || env[RUNTIME_CONFIG_ENV];
   if (!text) return ABSENT;
-  const port = env["PORT"];
-  if (memo?.text !== text || memo.port !== port) {
+  const optionsKey = parseOptionsKey();
+  if (memo?.text !== text || memo.optionsKey !== optionsKey) {
     const source = inline ? "AUTH_SECRETS" : (env[RUNTIME_SOURCE_ENV] ?? "secrets.toml");
-    memo = { text, port, state: parseAuthConfig(text, { source, port }) };
+    memo = { text, optionsKey, state: parseAuthConfig(text, parseOptionsFromEnv(source)) };
   }
   return memo.state;
 }

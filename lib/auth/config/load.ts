@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { AuthConfigError } from "./errors";
+import { parseOptionsFromEnv, parseOptionsKey } from "./env";
 import { parseAuthConfig } from "./parse";
 import type { ConfigState } from "./types";
 
@@ -81,14 +82,14 @@ export function loadConfig(now = Date.now()): ConfigState {
   let state: ConfigState;
   if (found === undefined) state = { status: "absent", reason: NO_CONFIG };
   else if (found instanceof AuthConfigError) state = { status: "invalid", source: found.source, errors: [found], warnings: [] };
-  else state = parseAuthConfig(found.text, { source: found.source, port: env("PORT") });
+  else state = parseAuthConfig(found.text, parseOptionsFromEnv(found.source));
   report(state);
   cached = { key, state, checkedAt: now, env: envKey };
   return state;
 }
 
 function envCacheKey(): string {
-  return [env("AUTH_SECRETS") ?? "", env("AUTH_SECRETS_FILE") ?? "", env("PORT") ?? "", process.cwd()].join("\u0000");
+  return [env("AUTH_SECRETS") ?? "", env("AUTH_SECRETS_FILE") ?? "", parseOptionsKey(), process.cwd()].join("\u0000");
 }
 
 function cacheKey(envKey: string): string {

@@ -12,6 +12,13 @@ export interface ParseOptions {
   source: string;
   /** Replaces a literal `{port}` in redirect URIs (Streamlit does the same with `server.port`). */
   port?: string | undefined;
+  /**
+   * `AUTH_ORIGIN`: when set, every `redirect_uri` keeps its path but takes this origin, so one config serves
+   * deployments at other addresses (preview deployments, a staging host).
+   */
+  origin?: string | undefined;
+  /** The app's `basePath`: every `redirect_uri` must point inside it, or the callback would never reach the app. */
+  basePath?: string | undefined;
 }
 
 export const DEFAULT_PROVIDER = "default";
@@ -91,6 +98,8 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const section = "[auth]";
   const here = { source, section };
 
+  const originProblem = options.origin === undefined ? undefined : checkOrigin(options.origin);
+  if (originProblem) return invalid(source, [originProblem]);
   const redirectUri = readUrl(auth, "redirect_uri", here, options, errors, { required: true });
   const cookieSecrets = readCookieSecrets(auth, here, errors);
   const exposeTokens = readExposeTokens(auth, here, errors);
@@ -214,7 +223,43 @@ function readUrl(
     errors.push(new AuthConfigError(problem.code, `"${key}" ${problem.text} (got "${redactCredentials(raw)}")`, { ...where, key, fix: problem.fix }));
     return undefined;
   }
-  return value;
+  if (key !== "redirect_uri") return value;
+  const url = new URL(value);
+  const basePath = options.basePath ?? "";
+  if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
+    errors.push(
+      new AuthConfigError("INVALID_VALUE", `"${key}" points outside the app's basePath ${basePath} (got "${redactCredentials(raw)}")`, {
+        ...where,
+        key,
+        fix: `Start its path with the basePath, e.g. ${url.origin}${basePath}${url.pathname}, and register that URL at the provider.`,
+      }),
+    );
+    return undefined;
+  }
+  const appPath = url.pathname.slice(basePath.length) || "/";
+  if (/^\/auth\/(login|logout)(\/|$)/.test(appPath)) {
+    errors.push(
+      new AuthConfigError("INVALID_VALUE", `"${key}" points at the library's ${appPath.split("/")[2]} route (got "${redactCredentials(raw)}")`, {
+        ...where,
+        key,
+        fix: `Use the callback path instead, e.g. ${url.origin}${basePath}/oauth2callback (any other path works too).`,
+      }),
+    );
+    return undefined;
+  }
+  return options.origin === undefined ? value : new URL(url.pathname + url.search, options.origin).href;
+}
+
+/** `AUTH_ORIGIN` must be a bare origin with the same rules as any redirect_uri. */
+function checkOrigin(value: string): AuthConfigError | undefined {
+  const fix = "Set AUTH_ORIGIN to this deployment's public origin only, such as https://my-app-git-branch.vercel.app, or unset it.";
+  const problem = checkUrl(value);
+  if (problem) return new AuthConfigError(problem.code, `AUTH_ORIGIN ${problem.text} (got "${redactCredentials(value)}")`, { source: "AUTH_ORIGIN", fix: `${problem.fix} ${fix}` });
+  const url = new URL(value);
+  if (url.pathname !== "/" || url.search || url.hash) {
+    return new AuthConfigError("INVALID_VALUE", `AUTH_ORIGIN must be an origin without a path (got "${redactCredentials(value)}")`, { source: "AUTH_ORIGIN", fix });
+  }
+  return undefined;
 }
 
 /** A URL as shown in messages: any `user:password@` part is masked. */

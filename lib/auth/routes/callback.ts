@@ -1,3 +1,4 @@
+import { withBasePath } from "../config/base-path";
 import { identityCookies, IdentityTooLargeError } from "../cookie/identity";
 import { readTransaction, transactionDeletion } from "../cookie/transaction";
 import { dropDefaultPromptAfter } from "../protocol/authorize";
@@ -5,8 +6,8 @@ import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
 import { errorResponse, routeConfig } from "./context";
-import { CALLBACK_PATH_HEADER, requestCookies } from "./request";
-import { redirectTo } from "./respond";
+import { CALLBACK_PATH_HEADER, requestCookies, sameCallbackPath } from "./request";
+import { escapeHtml, redirectTo } from "./respond";
 
 /**
  * The callback at the path of `redirect_uri` (the middleware rewrites it here). The transaction found by `state`
@@ -19,7 +20,7 @@ export async function handleCallback(request: Request): Promise<Response> {
   const params = url.searchParams;
 
   // The provider's post-logout redirect lands here with no authorization response at all.
-  if (!params.has("code") && !params.has("error") && !params.has("state")) return redirectTo(new URL("/", config.origin));
+  if (!params.has("code") && !params.has("error") && !params.has("state")) return redirectTo(new URL(withBasePath("/"), config.origin));
 
   const state = params.get("state");
   if (!state) {
@@ -45,7 +46,7 @@ export async function handleCallback(request: Request): Promise<Response> {
     if (!provider) throw new AuthFlowError("UNKNOWN_PROVIDER", 400, `The login provider "${transaction.provider}" is no longer configured. Start the login again.`);
     // Mix-up defence (RFC 9700 §4.4): the response must arrive at the redirect_uri this provider was given.
     const arrivedAt = request.headers.get(CALLBACK_PATH_HEADER) ?? url.pathname;
-    if (arrivedAt !== new URL(transaction.redirectUri).pathname) {
+    if (!sameCallbackPath(arrivedAt, new URL(transaction.redirectUri).pathname)) {
       throw new AuthFlowError("INVALID_AUTHORIZATION_RESPONSE", 400, "The response from the identity provider arrived at the wrong address for this login. Start the login again.", `arrived at ${arrivedAt}, expected ${transaction.redirectUri}`);
     }
     const as = await getServerMetadata(provider);
@@ -67,19 +68,19 @@ export async function handleCallback(request: Request): Promise<Response> {
       jar,
       options,
     );
-    return redirectTo(new URL(transaction.returnTo, config.origin), [...consumed, ...cookies]);
+    return redirectTo(new URL(withBasePath(transaction.returnTo), config.origin), [...consumed, ...cookies]);
   } catch (error) {
     const refused = error instanceof AuthFlowError ? error.providerError : undefined;
     if (provider && refused && dropDefaultPromptAfter(provider, refused.error, refused.description)) {
       console.warn(`[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying without it`);
-      const retry = new URL("/auth/login", config.origin);
+      const retry = new URL(withBasePath("/auth/login"), config.origin);
       retry.search = new URLSearchParams({ provider: provider.name, returnTo: transaction.returnTo }).toString();
       return redirectTo(retry, consumed);
     }
     const failure =
       error instanceof IdentityTooLargeError ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`) : error;
     return errorResponse("callback", failure, consumed, {
-      actionHtml: `<a href="/auth/login?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
+      actionHtml: `<a href="${escapeHtml(withBasePath("/auth/login"))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
     });
   }
 }

@@ -1,3 +1,4 @@
+import { withBasePath } from "../config/base-path";
 import { loadConfig } from "../config/load";
 import type { AuthConfig } from "../config/types";
 import { identityDeletions, readIdentity } from "../cookie/identity";
@@ -7,7 +8,7 @@ import { getServerMetadata } from "../protocol/discovery";
 import { describeError } from "../protocol/http";
 import { endSessionUrl } from "../protocol/logout";
 import { isSameOriginRequest, requestCookies } from "./request";
-import { htmlPage, redirectTo } from "./respond";
+import { escapeHtml, htmlPage, redirectTo } from "./respond";
 
 /**
  * `GET|POST /auth/logout`: deletes every identity and transaction cookie, then continues at the provider's
@@ -22,12 +23,12 @@ export async function handleLogout(request: Request): Promise<Response> {
     return htmlPage(403, {
       title: "Log out?",
       message: "This logout request did not come from this app, so nothing was changed. Press the button to log out.",
-      actionHtml: `<form method="post" action="/auth/logout"><button type="submit">Log out</button></form>`,
+      actionHtml: `<form method="post" action="${escapeHtml(withBasePath("/auth/logout"))}"><button type="submit">Log out</button></form>`,
     });
   }
   const jar = requestCookies(request);
   const { location, cookies } = await endSession(config, jar);
-  return redirectTo(location ?? new URL("/", origin), cookies);
+  return redirectTo(location ?? new URL(withBasePath("/"), origin), cookies);
 }
 
 /** Shared by the route and the `logout()` server action. Never throws: logging out locally always works. */

@@ -1,3 +1,4 @@
+import { withBasePath } from "../config/base-path";
 import { serializeCookie, type CookieWrite } from "../cookie/serialize";
 
 /** Responses of the auth routes: never cached, never framed, never leaking the URL (which may hold a code). */
@@ -53,7 +54,7 @@ button{padding:.5rem 1rem;border-radius:8px;border:1px solid #2b59c3;background:
 <body><main role="main" data-testid="auth-error" data-status="${status}">
 <h1>${escapeHtml(content.title)}</h1>
 <p>${escapeHtml(content.message)}</p>${details}
-<div class="actions">${content.actionHtml ?? ""}<a href="/">Back to the app</a></div>
+<div class="actions">${content.actionHtml ?? ""}<a href="${escapeHtml(withBasePath("/"))}">Back to the app</a></div>
 </main></body></html>`;
   return new Response(body, { status, headers });
 }

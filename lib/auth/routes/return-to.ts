@@ -1,6 +1,9 @@
+import { isAuthRoute } from "../config/base-path";
+
 /**
  * Where to land after login: a path on the app's own origin, else `/`. Anything absolute, protocol-relative
- * (`//host`), with backslashes or control characters, or pointing back into `/auth/` becomes `/`.
+ * (`//host`), with backslashes or control characters, or pointing back at the login, callback or logout route
+ * becomes `/`. The path is app-relative (without `basePath`), like the paths given to `redirect()`.
  */
 export function safeReturnTo(raw: string | null | undefined, origin: string): string {
   if (!raw || raw.length > 2048 || !raw.startsWith("/") || raw.startsWith("//")) return "/";
@@ -11,6 +14,6 @@ export function safeReturnTo(raw: string | null | undefined, origin: string): st
   } catch {
     return "/";
   }
-  if (url.origin !== origin || url.pathname.startsWith("/auth/") || url.pathname.startsWith("//")) return "/";
+  if (url.origin !== origin || isAuthRoute(url.pathname) || url.pathname.startsWith("//")) return "/";
   return url.pathname + url.search + url.hash;
 }

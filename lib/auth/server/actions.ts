@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { withBasePath, withoutBasePath } from "../config/base-path";
 import { AuthConfigError, AuthConfigErrors } from "../config/errors";
 import { loadConfig } from "../config/load";
 import { DEFAULT_PROVIDER } from "../config/parse";
@@ -24,7 +25,7 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
   const target = (form ? formString(form, "returnTo") : returnTo) ?? (await currentPath());
   const elsewhere = loopbackHostMismatch((await headers()).get("host"), config.origin);
   // Cookies are per host: start on the configured loopback host, where the provider will come back to.
-  if (elsewhere) redirect(`${elsewhere}/auth/login?${new URLSearchParams({ provider, returnTo: target })}`);
+  if (elsewhere) redirect(`${elsewhere}${withBasePath("/auth/login")}?${new URLSearchParams({ provider, returnTo: target })}`);
   let location: string;
   try {
     const started = await beginLogin(config, provider, target, await requestJar());
@@ -81,7 +82,9 @@ async function currentPath(): Promise<string> {
   if (!referer) return "/";
   try {
     const url = new URL(referer);
-    return url.pathname + url.search;
+    // The referer holds the full path; returnTo is app-relative, as redirect() paths are.
+    const path = withoutBasePath(url.pathname);
+    return path === undefined ? "/" : path + url.search;
   } catch {
     return "/";
   }
