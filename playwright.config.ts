@@ -2,6 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 import {
   APP_ORIGIN,
   APP_PORT,
+  BALANCER_ORIGIN,
   BROKEN_ORIGIN,
   BROKEN_TOML,
   CLIENTS,
@@ -12,17 +13,23 @@ import {
   NO_AUTH_ORIGIN,
   NO_AUTH_TOML,
   REDIRECT_URI,
+  REPLICA_CALLBACK_PATHS,
+  REPLICA_CLIENT,
+  REPLICA_PORTS,
+  REPLICA_TOML,
   SECRETS_FILE,
 } from "./tests/e2e/env";
 
 /** The same build served again with another config (config is read at run time, never built in). */
-const variant = (origin: string, toml: string) => ({
+const variant = (origin: string, toml: string, env: Record<string, string> = {}) => ({
   command: `node node_modules/next/dist/bin/next start -p ${new URL(origin).port}`,
   url: `${origin}/`,
   reuseExistingServer: false,
-  env: { AUTH_SECRETS: toml, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { AUTH_SECRETS: toml, NEXT_TELEMETRY_DISABLED: "1", ...env },
   stdout: "pipe" as const,
 });
+
+const balancerClient = `${REPLICA_CLIENT.id}:${REPLICA_CLIENT.secret}:${REPLICA_CALLBACK_PATHS.map((p) => BALANCER_ORIGIN + p).join(",")}`;
 
 const chromiumFlags = [
   "--headless",
@@ -59,7 +66,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")}`,
+      command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")} --client '${balancerClient}'`,
       url: `${IDP_ORIGIN}/__health`,
       reuseExistingServer: false,
       stdout: "pipe",
@@ -80,5 +87,12 @@ export default defineConfig({
     },
     variant(BROKEN_ORIGIN, BROKEN_TOML),
     variant(NO_AUTH_ORIGIN, NO_AUTH_TOML),
+    ...REPLICA_PORTS.map((port) => variant(`http://localhost:${port}`, REPLICA_TOML, { AUTH_ORIGIN: BALANCER_ORIGIN })),
+    {
+      command: `node tests/support/balancer.mjs --port ${new URL(BALANCER_ORIGIN).port} ${REPLICA_PORTS.map((p) => `--backend ${p}`).join(" ")} ${REPLICA_CALLBACK_PATHS.map((p) => `--callback ${p}`).join(" ")}`,
+      url: `${BALANCER_ORIGIN}/__routes`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
   ],
 });

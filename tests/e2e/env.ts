@@ -40,3 +40,31 @@ export const NO_AUTH_TOML = `
 [database]
 url = "postgres://localhost/app"
 `;
+
+/**
+ * Two more servers of the same build behind a balancer without sticky sessions: config from the environment only
+ * (AUTH_SECRETS, as on Vercel), its redirect URIs moved to the balancer's origin by AUTH_ORIGIN, and callbacks at three
+ * kinds of path: Streamlit's /oauth2callback, the route's own /auth/callback, and an Auth.js-style nested path.
+ */
+export const REPLICA_PORTS = [3103, 3104] as const;
+export const BALANCER_ORIGIN = "http://localhost:3105";
+export const REPLICA_CLIENT = { id: "replicas", secret: "replicas-client-secret-0123456789" } as const;
+export const REPLICA_CALLBACK_PATHS = ["/oauth2callback", "/api/auth/callback/deep", "/auth/callback"] as const;
+const REPLICA_PROVIDER = `client_id = "${REPLICA_CLIENT.id}"
+client_secret = "${REPLICA_CLIENT.secret}"
+server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"`;
+export const REPLICA_TOML = `
+[auth]
+# AUTH_ORIGIN replaces this origin with the balancer's.
+redirect_uri = "https://app.example.com/oauth2callback"
+cookie_secret = "replica-cookie-secret-that-every-instance-shares-0123"
+${REPLICA_PROVIDER}
+
+[auth.deep]
+${REPLICA_PROVIDER}
+redirect_uri = "https://app.example.com/api/auth/callback/deep"
+
+[auth.direct]
+${REPLICA_PROVIDER}
+redirect_uri = "https://app.example.com/auth/callback"
+`;
