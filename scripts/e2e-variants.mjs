@@ -1,0 +1,89 @@
+// @ts-check
+/**
+ * The end-to-end login in other builds of the same app, each a copy built and served on its own:
+ *
+ *   node22-proxy  Node.js 22 (the npm registry's `node` package, installed outside the project's dependencies),
+ *                 with the request gate as Next 16's `proxy.ts` on the Node.js runtime instead of edge `middleware.ts`;
+ *   basepath      `basePath: "/docs"` in next.config, on this Node.js, with `middleware.ts`.
+ *
+ *   node scripts/e2e-variants.mjs [name...]     (all of them by default)
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const NODE22_VERSION = "22.23.3";
+const NODE22_DIR = path.join(os.homedir(), ".cache", "streamlit-auth-nextjs", `node-${NODE22_VERSION}`);
+const SKIP = new Set(["node_modules", ".next", ".git", "test-results", "playwright-report", "bench", ".e2e-variants"]);
+
+/** @typedef {{ node: () => string, gate: "middleware" | "proxy", basePath: string }} Variant */
+/** @type {Record<string, Variant>} */
+const VARIANTS = {
+  "node22-proxy": { node: node22, gate: "proxy", basePath: "" },
+  basepath: { node: () => process.execPath, gate: "middleware", basePath: "/docs" },
+};
+
+function node22() {
+  const binary = path.join(NODE22_DIR, "node_modules", "node", "bin", "node");
+  if (!existsSync(binary) || !version(binary).startsWith("v22.")) {
+    console.log(`Installing Node.js ${NODE22_VERSION} from the npm registry into ${NODE22_DIR} (not a project dependency)...`);
+    mkdirSync(NODE22_DIR, { recursive: true });
+    execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--no-package-lock", "--prefix", NODE22_DIR, `node@${NODE22_VERSION}`], {
+      stdio: "inherit",
+    });
+  }
+  const found = version(binary);
+  if (!found.startsWith("v22.")) throw new Error(`expected Node.js 22 at ${binary}, got ${found || "nothing"}`);
+  return binary;
+}
+
+/** @param {string} binary */
+function version(binary) {
+  if (!existsSync(binary)) return "";
+  return spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout.trim();
+}
+
+/** A copy of the project (sources only) sharing its node_modules, changed for the variant. */
+function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
+  const dir = path.join(ROOT, ".e2e-variants", name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(ROOT)) {
+    if (!SKIP.has(entry)) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (variant.gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
+  const configFile = path.join(dir, "next.config.ts");
+  const config = readFileSync(configFile, "utf8");
+  // The copy lives inside the project, so Turbopack's root is the project (where node_modules really is).
+  const extra = `turbopack: { root: ${JSON.stringify(ROOT)} },${variant.basePath ? ` basePath: ${JSON.stringify(variant.basePath)},` : ""}`;
+  writeFileSync(configFile, config.replace("const nextConfig: NextConfig = {", `const nextConfig: NextConfig = {\n  ${extra}`));
+  return dir;
+}
+
+/** @param {string} command @param {string[]} args @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options] */
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: "inherit", cwd: options.cwd ?? ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed with exit code ${result.status}`);
+}
+
+const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(VARIANTS);
+for (const name of names) {
+  const variant = VARIANTS[name];
+  if (!variant) {
+    console.error(`Unknown variant ${name}. Known: ${Object.keys(VARIANTS).join(", ")}`);
+    process.exit(2);
+  }
+  const node = variant.node();
+  console.log(`\n== e2e variant ${name}: ${version(node)}, ${variant.gate}.ts, basePath "${variant.basePath}" ==`);
+  const dir = prepare(name, variant);
+  // No config at build time: everything comes from AUTH_SECRETS when the server starts.
+  run(node, ["node_modules/next/dist/bin/next", "build"], { cwd: dir });
+  run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", "--config", "tests/variants/playwright.config.ts"], {
+    env: { VARIANT_APP_DIR: dir, VARIANT_NODE: node, VARIANT_BASE_PATH: variant.basePath, VARIANT_GATE: variant.gate },
+  });
+  rmSync(dir, { recursive: true, force: true });
+}

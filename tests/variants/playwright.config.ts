@@ -1,0 +1,43 @@
+import { defineConfig, devices } from "@playwright/test";
+import { APP_DIR, APP_PORT, APP_URL, CLIENT, IDP_ORIGIN, IDP_PORT, NODE_BINARY, REDIRECT_URI, SECRETS_TOML } from "./variant";
+
+/** Run by scripts/e2e-variants.mjs against a copy of the app built another way (runtime, gate, basePath). */
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.spec.ts",
+  workers: 1,
+  forbidOnly: Boolean(process.env["CI"]),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
+          args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        },
+      },
+    },
+  ],
+  webServer: [
+    {
+      command: `node scripts/local-idp.mjs --port ${IDP_PORT} --client '${CLIENT.id}:${CLIENT.secret}:${REDIRECT_URI}'`,
+      cwd: "../..",
+      url: `${IDP_ORIGIN}/__health`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: `'${NODE_BINARY}' node_modules/next/dist/bin/next start -p ${APP_PORT}`,
+      cwd: APP_DIR,
+      url: `${APP_URL}/`,
+      reuseExistingServer: false,
+      env: { AUTH_SECRETS: SECRETS_TOML, NEXT_TELEMETRY_DISABLED: "1" },
+      stdout: "pipe",
+    },
+  ],
+});

@@ -1,0 +1,23 @@
+/** One end-to-end login in another build of the app: see scripts/e2e-variants.mjs, which sets these. */
+export const APP_PORT = 3110;
+export const IDP_PORT = 4110;
+export const IDP_ORIGIN = `http://127.0.0.1:${IDP_PORT}`;
+/** The copy of the app that was built for this variant. */
+export const APP_DIR = process.env["VARIANT_APP_DIR"] ?? ".";
+/** The Node.js binary that serves it. */
+export const NODE_BINARY = process.env["VARIANT_NODE"] ?? process.execPath;
+/** next.config basePath of this build ("" for none). */
+export const BASE_PATH = process.env["VARIANT_BASE_PATH"] ?? "";
+/** The request gate of this build: "middleware" (edge runtime) or "proxy" (Node.js runtime). */
+export const GATE = process.env["VARIANT_GATE"] ?? "middleware";
+export const APP_URL = `http://localhost:${APP_PORT}${BASE_PATH}`;
+export const REDIRECT_URI = `${APP_URL}/oauth2callback`;
+export const CLIENT = { id: "variant-app", secret: "variant-app-secret-0123456789" } as const;
+export const SECRETS_TOML = `
+[auth]
+redirect_uri = "${REDIRECT_URI}"
+cookie_secret = "variant-cookie-secret-0123456789-0123456789"
+client_id = "${CLIENT.id}"
+client_secret = "${CLIENT.secret}"
+server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
+`;
