@@ -26,8 +26,8 @@ export const DEFAULT_SCOPE = "openid email profile";
 export const DEFAULT_PROMPT = "select_account";
 export const MIN_SECRET_LENGTH = 32;
 
-const SHARED_KEYS = ["redirect_uri", "cookie_secret", "expose_tokens", "logout_params"] as const;
-const PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url", "client_kwargs", "redirect_uri", "logout_params"] as const;
+export const SHARED_KEYS = ["redirect_uri", "cookie_secret", "expose_tokens", "logout_params"] as const;
+export const PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url", "client_kwargs", "redirect_uri", "logout_params"] as const;
 const REQUIRED_PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url"] as const;
 /** Keys of `[auth]` that hold tables but are not providers. */
 const AUTH_TABLE_KEYS = new Set(["client_kwargs", "logout_params"]);
