@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { startLocalIdp } from "@/scripts/local-idp.mjs";
+import { AuthConfigError, AuthConfigErrors } from "@/lib/auth/config/errors";
+import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
+
+/**
+ * The login() and logout() server actions outside a Next.js server: only Next's request APIs (`headers()`,
+ * `cookies()`, `redirect()`) are stood in for; the config, the protocol and the provider are real.
+ */
+
+const request = vi.hoisted(() => ({
+  headers: new Headers(),
+  cookies: new Map<string, string>(),
+  written: [] as Array<{ name: string; value: string; options: Record<string, unknown> }>,
+}));
+
+class Redirect extends Error {
+  constructor(readonly location: string) {
+    super(`redirect to ${location}`);
+  }
+}
+
+vi.mock("next/headers", () => ({
+  headers: async () => request.headers,
+  cookies: async () => ({
+    getAll: () => [...request.cookies].map(([name, value]) => ({ name, value })),
+    set: (name: string, value: string, options: Record<string, unknown>) => request.written.push({ name, value, options }),
+  }),
+}));
+vi.mock("next/navigation", () => ({
+  redirect: (location: string) => {
+    throw new Redirect(location);
+  },
+}));
+
+const { login, logout } = await import("@/lib/auth/server/actions");
+
+const APP = "http://localhost:3000";
+const SECRET = "actions-test-cookie-secret-0123456789-abc";
+const CLIENT = { client_id: "actions-app", client_secret: "actions-app-secret-0123456789" };
+let idp: Awaited<ReturnType<typeof startLocalIdp>>;
+
+const config = (extra = "") => `
+[auth]
+redirect_uri = "${APP}/oauth2callback"
+cookie_secret = "${SECRET}"
+client_id = "${CLIENT.client_id}"
+client_secret = "${CLIENT.client_secret}"
+server_metadata_url = "${idp.issuer}/.well-known/openid-configuration"
+${extra}`;
+
+async function redirectOf(action: () => Promise<unknown>): Promise<URL> {
+  const error = await action().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Redirect)) throw new Error(`expected a redirect, got ${String(error)}`);
+  return new URL(error.location, APP);
+}
+
+beforeAll(async () => {
+  idp = await startLocalIdp({ port: 0, quiet: true, clients: [{ ...CLIENT, redirect_uris: [`${APP}/oauth2callback`] }] });
+});
+afterAll(async () => {
+  await idp.close();
+  delete process.env["AUTH_SECRETS"];
+  delete process.env["__NEXT_ROUTER_BASEPATH"];
+});
+beforeEach(() => {
+  process.env["AUTH_SECRETS"] = config();
+  request.headers = new Headers({ host: "localhost:3000", referer: `${APP}/reports?q=1` });
+  request.cookies = new Map();
+  request.written = [];
+  clearMetadataCache();
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+});
+
+describe("login()", () => {
+  it("starts the login at the provider, seals a transaction and comes back to the page it was called from", async () => {
+    const location = await redirectOf(() => login());
+    expect(location.origin).toBe(idp.issuer);
+    expect(location.searchParams.get("client_id")).toBe(CLIENT.client_id);
+    expect(request.written).toHaveLength(1);
+    expect(request.written[0]!.name).toMatch(/^auth_txn\./);
+    expect(request.written[0]!.options).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/" });
+  });
+
+  it("throws the config errors, all of them, when [auth] is broken", async () => {
+    process.env["AUTH_SECRETS"] = `[auth]\nredirect_uri = "/oauth2callback"\ncookie_secret = "short"\n`;
+    const error = await login().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthConfigErrors);
+    const messages = (error as AuthConfigErrors).errors.map((e) => e.code);
+    expect(messages).toEqual(expect.arrayContaining(["INVALID_URL", "WEAK_SECRET"]));
+    expect(request.written).toEqual([]);
+  });
+
+  it("throws NO_AUTH_SECTION when the secrets have no [auth]", async () => {
+    process.env["AUTH_SECRETS"] = `[database]\nurl = "postgres://localhost/app"\n`;
+    const error = await login().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthConfigError);
+    expect((error as AuthConfigError).code).toBe("NO_AUTH_SECTION");
+  });
+
+  it("throws UNKNOWN_PROVIDER naming the configured providers for a provider with no section", async () => {
+    const error = await login("github").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthConfigError);
+    expect((error as AuthConfigError).code).toBe("UNKNOWN_PROVIDER");
+    expect((error as AuthConfigError).message).toContain("[auth.github]");
+    expect((error as AuthConfigError).message).toContain("Configured providers: default");
+  });
+
+  it("hands a provider that is down to the login route, which shows a readable page", async () => {
+    process.env["AUTH_SECRETS"] = config(`[auth.down]\nclient_id = "x"\nclient_secret = "x"\nserver_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n`);
+    const location = await redirectOf(() => login("down", "/after"));
+    expect(location.pathname).toBe("/auth/login");
+    expect(Object.fromEntries(location.searchParams)).toEqual({ provider: "down", returnTo: "/after" });
+  });
+
+  it("under a basePath, takes the app-relative page it was called from as returnTo", async () => {
+    process.env["__NEXT_ROUTER_BASEPATH"] = "/docs";
+    try {
+      // A provider that is down, so the action hands over to the login route and the returnTo it chose shows.
+      process.env["AUTH_SECRETS"] = `[auth]
+redirect_uri = "${APP}/docs/oauth2callback"
+cookie_secret = "${SECRET}"
+client_id = "x"
+client_secret = "x"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+`;
+      request.headers = new Headers({ host: "localhost:3000", referer: `${APP}/docs/reports?q=1` });
+      const location = await redirectOf(() => login());
+      expect(location.pathname).toBe("/auth/login"); // app-relative: Next's redirect() adds the base path
+      expect(location.searchParams.get("returnTo")).toBe("/reports?q=1");
+    } finally {
+      delete process.env["__NEXT_ROUTER_BASEPATH"];
+    }
+  });
+});
+
+describe("logout()", () => {
+  it("deletes the identity cookies and goes home when nobody is logged in", async () => {
+    request.cookies = new Map([["auth_user", "garbage"]]);
+    const location = await redirectOf(() => logout());
+    expect(location.href).toBe(`${APP}/`);
+    expect(request.written.map((w) => [w.name, w.options["maxAge"]])).toEqual([["auth_user", 0]]);
+  });
+});
