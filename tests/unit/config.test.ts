@@ -529,16 +529,31 @@ describe("shared [auth] errors", () => {
 describe("unknown keys", () => {
   it("warns with a suggestion for near misses and without one otherwise", () => {
     const config = ok(
-      shared(`redirect_url = "http://localhost:3000/x"\nfavourite_colour = "blue"`) +
+      shared(`redirect_url = "http://localhost:3000/x"\n"favourite colour" = "blue"`) +
         '\n[auth.google]\nclient_id = "g"\nclient_secrte = "s"\nserver_metadata_url = "https://accounts.google.com/.well-known/openid-configuration"\n',
     );
     const [redirect, colour, secret, ...rest] = config.warnings;
     expect(rest).toEqual([]);
     expect(redirect).toBe(`${SOURCE} [auth]: unknown key "redirect_url" is ignored. Did you mean "redirect_uri"?`);
-    expect(colour).toBe(`${SOURCE} [auth]: unknown key "favourite_colour" is ignored.`);
+    expect(colour).toBe(`${SOURCE} [auth]: unknown key "favourite colour" is ignored.`);
     expect(secret).toBe(`${SOURCE} [auth.google]: unknown key "client_secrte" is ignored. Did you mean "client_secret"?`);
     // The misspelt key does not count as client_secret.
     expectError(only(providerErrors(config, "google")), { code: "MISSING_KEY", section: "[auth.google]", key: "client_secret" });
+  });
+
+  it.each([
+    ["a string", 'microsoft = "https://login.microsoftonline.com/common/v2.0"', "a string"],
+    ["a list", 'microsoft = ["client-id", "client-secret"]', "a list"],
+    ["a number", "microsoft = 42", "number"],
+  ])("refuses a provider section that is %s, as an error of that provider only", (_, line, got) => {
+    const config = ok(shared(`${line}\n${DEFAULT_PROVIDER_KEYS}`));
+    expect(config.warnings).toEqual([]);
+    expect(config.providers.has("default")).toBe(true);
+    const error = only(providerErrors(config, "microsoft"));
+    expectError(error, { code: "WRONG_TYPE", section: "[auth]", key: "microsoft" });
+    expect(error.message).toContain(`"microsoft" is neither a setting of [auth] nor a provider section (got ${got}`);
+    expect(error.fix).toContain("[auth.microsoft], with client_id, client_secret and server_metadata_url");
+    expect(error.message).not.toContain("microsoftonline"); // a value may be a secret: never echoed
   });
 
   it("suggests shared keys for misspellings in [auth]", () => {

@@ -106,11 +106,15 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const sharedLogoutParams = readLogoutParams(auth, here, errors);
 
   const providerTables = new Map<string, Table>();
+  /** Keys of [auth] that can only be meant as a provider, but are not a table (`google = "..."`). */
+  const notTables = new Map<string, AuthConfigError[]>();
   for (const [key, value] of Object.entries(auth)) {
     if (AUTH_TABLE_KEYS.has(key)) continue;
     if (isTable(value)) providerTables.set(key, value);
     else if (!(SHARED_KEYS as readonly string[]).includes(key) && !(PROVIDER_KEYS as readonly string[]).includes(key)) {
-      warnings.push(unknownKeyWarning(source, section, key, [...SHARED_KEYS, ...PROVIDER_KEYS]));
+      const known = [...SHARED_KEYS, ...PROVIDER_KEYS];
+      if (nearest(key, known) !== undefined || !PROVIDER_NAME.test(key)) warnings.push(unknownKeyWarning(source, section, key, known));
+      else notTables.set(key, [notATableError(key, value, here)]);
     }
   }
   const topLevelDefault = pickDefaultKeys(auth);
@@ -127,7 +131,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   }
 
   const providers = new Map<string, ProviderConfig>();
-  const providerErrors = new Map<string, AuthConfigError[]>();
+  const providerErrors = new Map<string, AuthConfigError[]>(notTables);
   const origin = new URL(redirectUri).origin;
   // The default provider first, then the named ones in file order.
   const ordered = [...providerTables].sort(([a], [b]) => Number(b === DEFAULT_PROVIDER) - Number(a === DEFAULT_PROVIDER));
@@ -539,6 +543,14 @@ function typoHint(table: Table, missing: string): string {
   const known = new Set<string>([...SHARED_KEYS, ...PROVIDER_KEYS]);
   const typo = Object.keys(table).find((k) => !known.has(k) && !isTable(table[k]) && nearest(k, [missing]) === missing);
   return typo === undefined ? "" : ` (found "${typo}": a typo?)`;
+}
+
+function notATableError(key: string, value: unknown, where: Where): AuthConfigError {
+  return new AuthConfigError("WRONG_TYPE", `"${key}" is neither a setting of [auth] nor a provider section (got ${typeof value === "string" ? "a string" : describe(value)})`, {
+    ...where,
+    key,
+    fix: `Write a provider as its own section, [auth.${key}], with client_id, client_secret and server_metadata_url; or remove ${key}.`,
+  });
 }
 
 function unknownKeyWarning(source: string, section: string, key: string, known: readonly string[]): string {
