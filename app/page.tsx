@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getLoginProviders, getUser, login, logout } from "@/lib/auth";
 import { ClientUser } from "./components/client-user";
 import { SubmitButton } from "./components/submit-button";
@@ -11,7 +12,7 @@ export default async function Home() {
       <header className="top">
         <h1>Streamlit-style login for Next.js</h1>
         <nav>
-          <a href="/">Home</a>
+          <Link href="/">Home</Link>
           <a href="/protected">Protected page</a>
         </nav>
       </header>

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getUser } from "@/lib/auth";
 import { UserSummary } from "../components/user-summary";
 
@@ -9,7 +10,7 @@ export default async function Protected() {
       <header className="top">
         <h1>Protected page</h1>
         <nav>
-          <a href="/">Home</a>
+          <Link href="/">Home</Link>
         </nav>
       </header>
       <section className="card">
