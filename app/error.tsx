@@ -9,7 +9,9 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         <p>{error.message || "The server could not complete the request."}</p>
         {error.digest ? <p className="muted">Reference: {error.digest} (the server log has the details)</p> : null}
         <div className="actions">
-          <button type="button" onClick={reset}>Try again</button>
+          <button type="button" onClick={reset}>
+            Try again
+          </button>
           {/* A full page load on purpose: it renders the start page afresh, even when the error happened there. */}
           {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
           <a href="/">Back to the start page</a>

@@ -12,9 +12,13 @@ export function UserSummary({ user }: { user: User }) {
         <img src={user.picture} alt="" />
       ) : null}
       <div>
-        <div className="name" data-testid="user-name">{user.name ?? user.sub}</div>
+        <div className="name" data-testid="user-name">
+          {user.name ?? user.sub}
+        </div>
         <div className="muted">{user.email}</div>
-        <span className="badge" data-testid="user-provider">via {user.provider}</span>
+        <span className="badge" data-testid="user-provider">
+          via {user.provider}
+        </span>
       </div>
     </div>
   );

@@ -37,7 +37,11 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     const spoofed = request.headers.has(CALLBACK_PATH_HEADER);
     const requestHeaders = spoofed ? withoutHeader(request.headers, CALLBACK_PATH_HEADER) : request.headers;
 
-    if (state.status === "ok" && fullPath !== url.basePath + CALLBACK_ROUTE && state.config.callbackPaths.includes(fullPath)) {
+    if (
+      state.status === "ok" &&
+      fullPath !== url.basePath + CALLBACK_ROUTE &&
+      state.config.callbackPaths.includes(fullPath)
+    ) {
       const target = url.clone();
       target.pathname = CALLBACK_ROUTE;
       const headers = new Headers(requestHeaders);
@@ -50,7 +54,9 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     const gated = !authRoute && isProtected(url.pathname) && !request.headers.has("next-action");
     // The cookie is only looked at when the path is gated or a rotation could need a re-seal.
     const look = state.status === "ok" && !authRoute && (gated || state.config.cookieSecrets.length > 1);
-    const identity = look ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, gated) : NO_IDENTITY;
+    const identity = look
+      ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, gated)
+      : NO_IDENTITY;
     if (!gated || identity.valid) {
       const response = spoofed ? NextResponse.next({ request: { headers: requestHeaders } }) : NextResponse.next();
       for (const cookie of identity.rewrite) response.headers.append("set-cookie", serializeCookie(cookie));

@@ -219,7 +219,9 @@ describe("loadConfig", () => {
     utimesSync(file, new Date("2024-01-02T00:00:00Z"), new Date("2024-01-02T00:00:00Z"));
     const state = loadConfig(later());
     expect(state.status === "ok" && state.config.providers.get("default")?.clientId).toBe("w2");
-    const lines = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes("unique_typo_key_for_load_test"));
+    const lines = warn.mock.calls
+      .map((call) => String(call[0]))
+      .filter((line) => line.includes("unique_typo_key_for_load_test"));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\[auth\] secrets\.toml \[auth\]: unknown key/);
   });

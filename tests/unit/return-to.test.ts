@@ -69,7 +69,6 @@ describe("safeReturnTo", () => {
   });
 });
 
-
 const ALPHABET = [
   ..."/\\:@%.?#",
   ..."/////....",

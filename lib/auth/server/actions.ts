@@ -41,7 +41,10 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
 
 export async function logout(): Promise<never> {
   const state = loadConfig();
-  const { location, cookies: writes } = await endSession(state.status === "ok" ? state.config : undefined, await requestJar());
+  const { location, cookies: writes } = await endSession(
+    state.status === "ok" ? state.config : undefined,
+    await requestJar(),
+  );
   await writeCookies(writes);
   redirect(location?.href ?? "/");
 }
@@ -49,7 +52,8 @@ export async function logout(): Promise<never> {
 function configOrThrow(): AuthConfig {
   const state = loadConfig();
   if (state.status === "absent") throw state.reason;
-  if (state.status === "invalid") throw state.errors.length === 1 ? state.errors[0]! : new AuthConfigErrors(state.errors);
+  if (state.status === "invalid")
+    throw state.errors.length === 1 ? state.errors[0]! : new AuthConfigErrors(state.errors);
   return state.config;
 }
 
@@ -64,7 +68,7 @@ function checkProvider(config: AuthConfig, provider: string): void {
     section,
     fix:
       (provider === DEFAULT_PROVIDER
-        ? "Put client_id, client_secret and server_metadata_url directly in [auth] (or in [auth.default]), or call login(\"<name>\")"
+        ? 'Put client_id, client_secret and server_metadata_url directly in [auth] (or in [auth.default]), or call login("<name>")'
         : `Add a section [auth.${provider}] with client_id, client_secret and server_metadata_url`) +
       (known.length ? `. Configured providers: ${known.join(", ")}.` : "."),
   });
