@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { withBasePath } from "@/lib/auth/config/base-path";
 
 /** Errors thrown while rendering or from a server action (e.g. login() with a broken config) end here. */
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
@@ -11,8 +11,11 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         <p>{error.message || "The server could not complete the request."}</p>
         {error.digest ? <p className="muted">Reference: {error.digest} (the server log has the details)</p> : null}
         <div className="actions">
-          <button type="button" onClick={reset}>Try again</button>
-          <Link href="/" prefetch={false}>Back to the start page</Link>
+          <button type="button" onClick={reset}>
+            Try again
+          </button>
+          {/* A full page load on purpose: it renders the start page afresh, even when the error happened there. */}
+          <a href={withBasePath("/")}>Back to the start page</a>
         </div>
       </section>
     </main>

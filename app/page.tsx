@@ -10,23 +10,35 @@ export default async function Home() {
   return (
     <main>
       <header className="top">
-        <h1>Streamlit-style login for Next.js</h1>
+        <div>
+          <h1>Streamlit-style login for Next.js</h1>
+          <p className="muted subtitle">
+            <code>login()</code>, <code>logout()</code>, <code>getUser()</code> and <code>useUser()</code> with any
+            OpenID Connect provider.
+          </p>
+        </div>
         <nav>
-          <Link href="/" prefetch={false}>Home</Link>
-          <Link href="/protected" prefetch={false}>Protected page</Link>
+          <Link href="/">Home</Link>
+          <Link href="/protected" prefetch={false}>
+            Protected page
+          </Link>
         </nav>
       </header>
 
       <section className="card">
         <UserSummary user={user} />
         <div className="actions">
-          {providers.map((name) => (
-            <form key={name} action={login}>
-              <input type="hidden" name="provider" value={name} />
-              <SubmitButton>{name === "default" ? "Log in" : `Log in with ${name}`}</SubmitButton>
-            </form>
-          ))}
-          <form action={logout}>
+          {providers.length ? (
+            <div className="login-buttons">
+              {providers.map((name) => (
+                <form key={name} action={login}>
+                  <input type="hidden" name="provider" value={name} />
+                  <SubmitButton>{name === "default" ? "Log in" : `Log in with ${name}`}</SubmitButton>
+                </form>
+              ))}
+            </div>
+          ) : null}
+          <form action={logout} className="logout">
             <SubmitButton className="secondary">Log out</SubmitButton>
           </form>
         </div>
@@ -35,10 +47,12 @@ export default async function Home() {
       <div className="grid">
         <section className="card">
           <h2>Server: getUser()</h2>
+          <p className="muted small">What server components, route handlers and server actions see: the raw claims.</p>
           <pre data-testid="server-user">{JSON.stringify(user, null, 2)}</pre>
         </section>
         <section className="card">
           <h2>Client: useUser()</h2>
+          <p className="muted small">What client components see: the same claims, with no request.</p>
           <ClientUser />
         </section>
       </div>

@@ -49,10 +49,14 @@ if (!hasConfig) {
   );
 }
 
-const next = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "dev", "-p", String(port)], {
-  stdio: "inherit",
-  env,
-});
+const next = spawn(
+  process.execPath,
+  [path.join("node_modules", "next", "dist", "bin", "next"), "dev", "-p", String(port)],
+  {
+    stdio: "inherit",
+    env,
+  },
+);
 
 let stopping = false;
 async function stop(code = 0) {

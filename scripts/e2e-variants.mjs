@@ -9,7 +9,17 @@
  *   node scripts/e2e-variants.mjs [name...]     (all of them by default)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,11 +39,26 @@ const VARIANTS = {
 function node22() {
   const binary = path.join(NODE22_DIR, "node_modules", "node", "bin", "node");
   if (!existsSync(binary) || !version(binary).startsWith("v22.")) {
-    console.log(`Installing Node.js ${NODE22_VERSION} from the npm registry into ${NODE22_DIR} (not a project dependency)...`);
+    console.log(
+      `Installing Node.js ${NODE22_VERSION} from the npm registry into ${NODE22_DIR} (not a project dependency)...`,
+    );
     mkdirSync(NODE22_DIR, { recursive: true });
-    execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--no-package-lock", "--prefix", NODE22_DIR, `node@${NODE22_VERSION}`], {
-      stdio: "inherit",
-    });
+    execFileSync(
+      "npm",
+      [
+        "install",
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        "--prefix",
+        NODE22_DIR,
+        `node@${NODE22_VERSION}`,
+      ],
+      {
+        stdio: "inherit",
+      },
+    );
   }
   const found = version(binary);
   if (!found.startsWith("v22.")) throw new Error(`expected Node.js 22 at ${binary}, got ${found || "nothing"}`);
@@ -60,13 +85,20 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
   const config = readFileSync(configFile, "utf8");
   // The copy lives inside the project, so Turbopack's root is the project (where node_modules really is).
   const extra = `turbopack: { root: ${JSON.stringify(ROOT)} },${variant.basePath ? ` basePath: ${JSON.stringify(variant.basePath)},` : ""}`;
-  writeFileSync(configFile, config.replace("const nextConfig: NextConfig = {", `const nextConfig: NextConfig = {\n  ${extra}`));
+  writeFileSync(
+    configFile,
+    config.replace("const nextConfig: NextConfig = {", `const nextConfig: NextConfig = {\n  ${extra}`),
+  );
   return dir;
 }
 
 /** @param {string} command @param {string[]} args @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options] */
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: "inherit", cwd: options.cwd ?? ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env } });
+  const result = spawnSync(command, args, {
+    stdio: "inherit",
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env },
+  });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed with exit code ${result.status}`);
 }
 
@@ -82,8 +114,17 @@ for (const name of names) {
   const dir = prepare(name, variant);
   // No config at build time: everything comes from AUTH_SECRETS when the server starts.
   run(node, ["node_modules/next/dist/bin/next", "build"], { cwd: dir });
-  run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", "--config", "tests/variants/playwright.config.ts"], {
-    env: { VARIANT_APP_DIR: dir, VARIANT_NODE: node, VARIANT_BASE_PATH: variant.basePath, VARIANT_GATE: variant.gate },
-  });
+  run(
+    process.execPath,
+    ["node_modules/@playwright/test/cli.js", "test", "--config", "tests/variants/playwright.config.ts"],
+    {
+      env: {
+        VARIANT_APP_DIR: dir,
+        VARIANT_NODE: node,
+        VARIANT_BASE_PATH: variant.basePath,
+        VARIANT_GATE: variant.gate,
+      },
+    },
+  );
   rmSync(dir, { recursive: true, force: true });
 }

@@ -24,7 +24,8 @@ const SECRET = "loadtest-cookie-secret-0123456789-abcdefgh";
 const FOREIGN_SECRET = "another-cookie-secret-0123456789-abcdefgh";
 const DEADLINE = Date.now() + 8 * 60_000;
 
-const startIdp = () => startLocalIdp({ port: IDP_PORT, quiet: true, clients: [{ ...CLIENT, redirect_uris: [REDIRECT_URI] }] });
+const startIdp = () =>
+  startLocalIdp({ port: IDP_PORT, quiet: true, clients: [{ ...CLIENT, redirect_uris: [REDIRECT_URI] }] });
 
 /** @param {string} label @param {boolean} ok @param {string} detail */
 function check(label, ok, detail) {
@@ -54,7 +55,11 @@ async function go(url, jar, init = {}) {
     ...init,
     redirect: "manual",
     signal: AbortSignal.timeout(15_000),
-    headers: { ...(/** @type {Record<string, string>} */ (init.headers ?? {})), cookie: jar.header(), "sec-fetch-site": "same-origin" },
+    headers: {
+      .../** @type {Record<string, string>} */ (init.headers ?? {}),
+      cookie: jar.header(),
+      "sec-fetch-site": "same-origin",
+    },
   });
   jar.apply(response);
   return response;
@@ -69,7 +74,13 @@ async function login(user) {
   const started = Date.now();
   const app = new Jar();
   const idp = new Jar();
-  const result = (/** @type {boolean} */ ok, /** @type {number} */ status, /** @type {string} */ step) => ({ ok, status, step, ms: Date.now() - started, jar: app });
+  const result = (/** @type {boolean} */ ok, /** @type {number} */ status, /** @type {string} */ step) => ({
+    ok,
+    status,
+    step,
+    ms: Date.now() - started,
+    jar: app,
+  });
   try {
     const start = await go(`${APP}/auth/login`, app);
     if (start.status !== 302) return result(false, start.status, "login");
@@ -83,7 +94,11 @@ async function login(user) {
       if (location) url = new URL(location, url).href;
       else if (response.status === 200 && url.includes("/interaction/")) {
         url = `${url.replace(/\/$/, "")}/login`;
-        init = { method: "POST", body: new URLSearchParams({ login: user }), headers: { "content-type": "application/x-www-form-urlencoded" } };
+        init = {
+          method: "POST",
+          body: new URLSearchParams({ login: user }),
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        };
       } else return result(false, response.status, "provider");
     }
     const callback = await go(url, app);
@@ -112,7 +127,8 @@ async function pool(limit, tasks) {
 }
 
 /** @param {number[]} values @param {number} q */
-const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
+const quantile = (values, q) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
 
 /** The four kinds of identity cookie: from a real login, that one tampered, one sealed with another secret, none. */
 async function cookieMix() {
@@ -130,7 +146,10 @@ async function protectedTraffic(mix, count, concurrency) {
   const tasks = Array.from({ length: count }, (_, i) => async () => {
     const kind = kinds[i % kinds.length] ?? "missing";
     const started = Date.now();
-    const response = await fetch(`${APP}/protected`, { redirect: "manual", headers: mix[kind] ? { cookie: mix[kind] } : {} });
+    const response = await fetch(`${APP}/protected`, {
+      redirect: "manual",
+      headers: mix[kind] ? { cookie: mix[kind] } : {},
+    });
     await response.arrayBuffer();
     tally.ms.push(Date.now() - started);
     tally.total++;
@@ -153,10 +172,14 @@ async function main() {
     `server_metadata_url = "${idp.issuer}/.well-known/openid-configuration"`,
     'client_kwargs = { prompt = "login" }',
   ].join("\n");
-  const app = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(APP_PORT)], {
-    env: { ...process.env, AUTH_SECRETS: toml, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const app = spawn(
+    process.execPath,
+    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(APP_PORT)],
+    {
+      env: { ...process.env, AUTH_SECRETS: toml, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   try {
     for (let i = 0; ; i++) {
       try {
@@ -169,7 +192,10 @@ async function main() {
 
     // 1. 200 logins, 20 at a time.
     const started = Date.now();
-    const logins = await pool(20, Array.from({ length: 200 }, (_, i) => () => login(`user${i}`)));
+    const logins = await pool(
+      20,
+      Array.from({ length: 200 }, (_, i) => () => login(`user${i}`)),
+    );
     const failed = logins.filter((r) => !r.ok);
     const ms = logins.map((r) => r.ms);
     check(
@@ -191,21 +217,33 @@ async function main() {
     );
 
     // 3. The provider goes down for a few seconds while logins and page traffic continue.
-    const pending = await pool(10, Array.from({ length: 10 }, (_, i) => async () => {
-      // Logins that reached the provider before the outage: their callbacks come back during it.
-      const jar = new Jar();
-      const start = await go(`${APP}/auth/login`, jar);
-      return { jar, authorize: start.headers.get("location") ?? "", user: `outage${i}` };
-    }));
+    const pending = await pool(
+      10,
+      Array.from({ length: 10 }, (_, i) => async () => {
+        // Logins that reached the provider before the outage: their callbacks come back during it.
+        const jar = new Jar();
+        const start = await go(`${APP}/auth/login`, jar);
+        return { jar, authorize: start.headers.get("location") ?? "", user: `outage${i}` };
+      }),
+    );
     const background = protectedTraffic(mix, 4_000, 20);
     await idp.close();
-    const duringOutage = await pool(10, pending.map((p) => async () => {
-      // Simulate the provider's redirect back with a code it can no longer redeem.
-      const state = new URL(p.authorize).searchParams.get("state");
-      const response = await go(`${REDIRECT_URI}?code=lost-in-outage&state=${state}&iss=${encodeURIComponent(idp.issuer)}`, p.jar);
-      const body = await response.text();
-      return { status: response.status, clean: body.includes('data-testid="auth-error"') && !/at \w+ \(|node_modules/.test(body) };
-    }));
+    const duringOutage = await pool(
+      10,
+      pending.map((p) => async () => {
+        // Simulate the provider's redirect back with a code it can no longer redeem.
+        const state = new URL(p.authorize).searchParams.get("state");
+        const response = await go(
+          `${REDIRECT_URI}?code=lost-in-outage&state=${state}&iss=${encodeURIComponent(idp.issuer)}`,
+          p.jar,
+        );
+        const body = await response.text();
+        return {
+          status: response.status,
+          clean: body.includes('data-testid="auth-error"') && !/at \w+ \(|node_modules/.test(body),
+        };
+      }),
+    );
     const statuses = duringOutage.map((r) => r.status);
     check(
       "callbacks while the provider is down end on a clean 502/504 page",
@@ -214,15 +252,24 @@ async function main() {
     );
     await delay(3_000);
     idp = await startIdp(); // back, with new signing keys: the app refetches the JWKS once
-    const after = await pool(10, Array.from({ length: 20 }, (_, i) => () => login(`after${i}`)));
-    check("logins after the outage succeed (new provider keys)", after.every((r) => r.ok), `${after.filter((r) => r.ok).length}/20 ok`);
+    const after = await pool(
+      10,
+      Array.from({ length: 20 }, (_, i) => () => login(`after${i}`)),
+    );
+    check(
+      "logins after the outage succeed (new provider keys)",
+      after.every((r) => r.ok),
+      `${after.filter((r) => r.ok).length}/20 ok`,
+    );
     const alongside = await background;
     check(
       "protected-page traffic during the outage never noticed",
       alongside.fiveXX === 0 && alongside.wrong === 0,
       `${alongside.total} requests, 5xx ${alongside.fiveXX}, wrong answers ${alongside.wrong}`,
     );
-    console.log(`\nrss of this load generator: ${Math.round(process.memoryUsage().rss / 1e6)} MB; Node ${process.version}`);
+    console.log(
+      `\nrss of this load generator: ${Math.round(process.memoryUsage().rss / 1e6)} MB; Node ${process.version}`,
+    );
   } finally {
     app.kill("SIGTERM");
     await idp.close().catch(() => {});

@@ -384,7 +384,10 @@ function avatarSvg(name) {
  */
 function defaultClaims(id, issuer) {
   const local = id.includes("@") ? id.slice(0, id.indexOf("@")) : id;
-  const parts = local.split(/[\s._+-]+/).filter(Boolean).map(capitalise);
+  const parts = local
+    .split(/[\s._+-]+/)
+    .filter(Boolean)
+    .map(capitalise);
   const givenName = parts[0] ?? capitalise(local);
   const familyName = parts.length > 1 ? parts.slice(1).join(" ") : "Example";
   return {
@@ -408,7 +411,8 @@ function defaultClaims(id, issuer) {
 function validateClient(value, where) {
   if (!isPlainObject(value)) throw new TypeError(`${where}: expected an object`);
   const { client_id, client_secret, redirect_uris, post_logout_redirect_uris } = value;
-  if (typeof client_id !== "string" || !client_id) throw new TypeError(`${where}: client_id must be a non-empty string`);
+  if (typeof client_id !== "string" || !client_id)
+    throw new TypeError(`${where}: client_id must be a non-empty string`);
   if (typeof client_secret !== "string" || !client_secret) {
     throw new TypeError(`${where}: client_secret must be a non-empty string`);
   }
@@ -573,7 +577,12 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
         return;
       }
       const loginHint = typeof details.params.login_hint === "string" ? details.params.login_hint : "";
-      send(res, 200, "text/html; charset=utf-8", loginPage({ uid, clientId: String(details.params.client_id), login: loginHint }));
+      send(
+        res,
+        200,
+        "text/html; charset=utf-8",
+        loginPage({ uid, clientId: String(details.params.client_id), login: loginHint }),
+      );
       return;
     }
 
@@ -959,7 +968,8 @@ function parseCli(argv, env) {
 /** @param {string} value @param {string} where */
 function parsePort(value, where) {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`${where}: invalid port ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TypeError(`${where}: invalid port ${JSON.stringify(value)}`);
   return port;
 }
 

@@ -17,7 +17,9 @@ export function UserProvider({ user, children }: { user: Record<string, unknown>
 export function useUser<Claims extends object = StandardClaims>(): User<Claims> {
   const data = useContext(UserContext);
   if (data === undefined) {
-    throw new Error("useUser() needs <AuthProvider> around the app: wrap {children} in app/layout.tsx with <AuthProvider> from \"@/lib/auth\".");
+    throw new Error(
+      'useUser() needs <AuthProvider> around the app: wrap {children} in app/layout.tsx with <AuthProvider> from "@/lib/auth".',
+    );
   }
   return useMemo(() => createUser<Claims>(data), [data]);
 }

@@ -51,7 +51,9 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     const gated = !authRoute && isProtected(url.pathname) && !request.headers.has("next-action");
     // The cookie is only looked at when the path is gated or a rotation could need a re-seal.
     const look = state.status === "ok" && !authRoute && (gated || state.config.cookieSecrets.length > 1);
-    const identity = look ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, gated) : NO_IDENTITY;
+    const identity = look
+      ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, gated)
+      : NO_IDENTITY;
     if (!gated || identity.valid) {
       const response = spoofed ? NextResponse.next({ request: { headers: requestHeaders } }) : NextResponse.next();
       for (const cookie of identity.rewrite) response.headers.append("set-cookie", serializeCookie(cookie));

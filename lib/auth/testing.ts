@@ -48,7 +48,14 @@ export async function testIdentityCookies<Claims extends object = StandardClaims
     new Map(),
     { secrets, secure },
   );
-  return writes.map(({ name, value }) => ({ name, value, url: new URL(url).origin, httpOnly: true, sameSite: "Lax", secure }));
+  return writes.map(({ name, value }) => ({
+    name,
+    value,
+    url: new URL(url).origin,
+    httpOnly: true,
+    sameSite: "Lax",
+    secure,
+  }));
 }
 
 /** The `Cookie` request header for those cookies. */

@@ -10,7 +10,9 @@ test.describe("a broken config", () => {
     await expect(page.getByRole("button", { name: /^Log in/ })).toHaveCount(0);
   });
 
-  test("the login route explains the problem with file, section, key and fix, without a stack trace", async ({ page }) => {
+  test("the login route explains the problem with file, section, key and fix, without a stack trace", async ({
+    page,
+  }) => {
     const response = await page.goto(`${BROKEN_ORIGIN}/auth/login`);
     expect(response?.status()).toBe(500);
     const error = page.getByTestId("auth-error");

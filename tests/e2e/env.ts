@@ -13,9 +13,11 @@ interface Section {
   client_id: string;
   client_secret: string;
 }
-const auth = (parse(readFileSync(SECRETS_FILE, "utf8")) as unknown as {
-  auth: Section & { cookie_secret: string; second: Section; conformant: Section };
-}).auth;
+const auth = (
+  parse(readFileSync(SECRETS_FILE, "utf8")) as unknown as {
+    auth: Section & { cookie_secret: string; second: Section; conformant: Section };
+  }
+).auth;
 
 export const COOKIE_SECRET = auth.cookie_secret;
 export const CLIENTS = [

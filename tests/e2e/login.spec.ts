@@ -34,13 +34,23 @@ test("log in with the default provider: the claims reach getUser() and useUser()
   expect(await transactionCookies(context)).toEqual([]);
 });
 
-test("the identity cookie is HttpOnly, SameSite=Lax, Path=/, not Secure on http, and lasts 30 days", async ({ page, context }) => {
+test("the identity cookie is HttpOnly, SameSite=Lax, Path=/, not Secure on http, and lasts 30 days", async ({
+  page,
+  context,
+}) => {
   const before = Date.now() / 1000;
   await logIn(page, "carol");
   const cookies = await identityCookies(context);
   expect(cookies).toHaveLength(1);
   const [cookie] = cookies;
-  expect(cookie).toMatchObject({ name: "auth_user", httpOnly: true, sameSite: "Lax", path: "/", secure: false, domain: "localhost" });
+  expect(cookie).toMatchObject({
+    name: "auth_user",
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    secure: false,
+    domain: "localhost",
+  });
   const thirtyDays = 30 * 24 * 3600;
   expect(cookie!.expires).toBeGreaterThan(before + thirtyDays - 120);
   expect(cookie!.expires).toBeLessThan(Date.now() / 1000 + thirtyDays + 120);
@@ -59,7 +69,11 @@ test("reloading and opening a new tab keep the user logged in", async ({ page, c
   expect(await clientUser(second)).toMatchObject({ is_logged_in: true, sub: "dave" });
 });
 
-test("log out goes through the provider's end_session_endpoint and removes every identity cookie", async ({ page, context, request }) => {
+test("log out goes through the provider's end_session_endpoint and removes every identity cookie", async ({
+  page,
+  context,
+  request,
+}) => {
   await logIn(page, "erin");
   const visited: string[] = [];
   page.on("request", (r) => {
@@ -84,7 +98,12 @@ test("log out goes through the provider's end_session_endpoint and removes every
 
 test("a named provider logs in with its own client and is recorded as the provider", async ({ page }) => {
   await logIn(page, "frank", { provider: "second" });
-  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "frank", provider: "second", aud: CLIENTS[1].id });
+  expect(await serverUser(page)).toMatchObject({
+    is_logged_in: true,
+    sub: "frank",
+    provider: "second",
+    aud: CLIENTS[1].id,
+  });
 });
 
 test("/protected sends an anonymous visitor to log in and brings them back", async ({ page }) => {
@@ -107,9 +126,14 @@ test("a user with 300 group claims logs in and the whole Cookie header stays und
   expect(header.length).toBeLessThan(8192);
 });
 
-test("an identity that cannot be compressed into one cookie is split into chunks and still logs in", async ({ page, context }) => {
+test("an identity that cannot be compressed into one cookie is split into chunks and still logs in", async ({
+  page,
+  context,
+}) => {
   // Random strings do not compress: the sealed identity needs two cookies.
-  const groups = Array.from({ length: 55 }, () => Array.from(crypto.getRandomValues(new Uint8Array(48)), (b) => b.toString(36)).join(""));
+  const groups = Array.from({ length: 55 }, () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(48)), (b) => b.toString(36)).join(""),
+  );
   await logIn(page, "ivan", { claims: { groups } });
   expect((await serverUser(page))["groups"]).toEqual(groups);
   const cookies = await identityCookies(context);
@@ -143,7 +167,10 @@ test("no configuration value is compiled into .next/, although the build saw the
   expect(found).toEqual([]);
 });
 
-test("a provider that is down ends on a readable 502 page; the other providers keep working", async ({ page, context }) => {
+test("a provider that is down ends on a readable 502 page; the other providers keep working", async ({
+  page,
+  context,
+}) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Log in with down", exact: true }).click();
   const error = page.getByTestId("auth-error");
@@ -184,7 +211,9 @@ test("a cross-site page cannot log the user out, by image, navigation or form", 
     }),
   );
   // The image request is really sent (Chromium then blocks the HTML answer for an <img>; its cookies would apply first).
-  const imageLogout = page.waitForRequest((r) => r.url() === `${APP_ORIGIN}/auth/logout` && r.resourceType() === "image");
+  const imageLogout = page.waitForRequest(
+    (r) => r.url() === `${APP_ORIGIN}/auth/logout` && r.resourceType() === "image",
+  );
   await page.goto(evil);
   await (await imageLogout).response(); // settles when the request has finished or failed
   expect(await identityCookies(context)).toHaveLength(1);
@@ -208,17 +237,27 @@ test("a cross-site page cannot log the user out, by image, navigation or form", 
   expect(await identityCookies(context)).toEqual([]);
 });
 
-test("a stock, spec-conformant provider works: the refused default prompt is dropped, email and name come from userinfo", async ({ page }) => {
+test("a stock, spec-conformant provider works: the refused default prompt is dropped, email and name come from userinfo", async ({
+  page,
+}) => {
   await page.goto("/");
   await page.getByRole("button", { name: "Log in with conformant", exact: true }).click();
   await page.waitForURL((url) => url.port === "4101" && url.pathname.startsWith("/interaction/"));
   await page.getByLabel("User name").fill("nina");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL("/");
-  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "nina", email: "nina@example.test", name: "Nina", provider: "conformant" });
+  expect(await serverUser(page)).toMatchObject({
+    is_logged_in: true,
+    sub: "nina",
+    email: "nina@example.test",
+    name: "Nina",
+    provider: "conformant",
+  });
 });
 
-test("opening the app on 127.0.0.1 while redirect_uri says localhost still logs in (cookies are per host)", async ({ page }) => {
+test("opening the app on 127.0.0.1 while redirect_uri says localhost still logs in (cookies are per host)", async ({
+  page,
+}) => {
   await page.goto(`http://127.0.0.1:${new URL(APP_ORIGIN).port}/`);
   await page.getByRole("button", { name: "Log in", exact: true }).click();
   await signInAtProvider(page, "oscar");

@@ -18,7 +18,11 @@ export async function clientUser(page: Page): Promise<Record<string, unknown>> {
 }
 
 /** Log in from the home page with the default provider (or `Log in with <provider>`) and wait to be back. */
-export async function logIn(page: Page, userName: string, options: { provider?: string; claims?: Record<string, unknown> } = {}) {
+export async function logIn(
+  page: Page,
+  userName: string,
+  options: { provider?: string; claims?: Record<string, unknown> } = {},
+) {
   await page.goto("/");
   const label = options.provider ? `Log in with ${options.provider}` : "Log in";
   await page.getByRole("button", { name: label, exact: true }).click();

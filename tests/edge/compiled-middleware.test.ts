@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { parse } from "smol-toml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testCookieHeader, testIdentityCookies } from "@/lib/auth/testing";
-import { DIST_DIR, EDGE_NODE_MODULES, loadEdgeMiddleware, readMiddlewareEntry, type EdgeMiddleware } from "./edge-sandbox";
+import {
+  DIST_DIR,
+  EDGE_NODE_MODULES,
+  loadEdgeMiddleware,
+  readMiddlewareEntry,
+  type EdgeMiddleware,
+} from "./edge-sandbox";
 
 /**
  * The built middleware (`.next/`, from `npm run test:e2e`'s `next build`) run in Vercel's edge runtime with its
@@ -29,7 +35,9 @@ function secretValues(value: unknown, key = ""): string[] {
 }
 
 async function loggedInCookie(secret = COOKIE_SECRET): Promise<string> {
-  return testCookieHeader(await testIdentityCookies({ sub: "ada", email: "ada@example.com" }, { cookieSecret: secret, url: ORIGIN }));
+  return testCookieHeader(
+    await testIdentityCookies({ sub: "ada", email: "ada@example.com" }, { cookieSecret: secret, url: ORIGIN }),
+  );
 }
 
 /** The same cookie with one character of its seal changed. */
@@ -127,7 +135,10 @@ describe("compiled middleware in @edge-runtime/vm, configured by AUTH_SECRETS on
     const entry = readMiddlewareEntry();
     const texts = [
       ...entry.files.map((file) => ({ file, text: readFileSync(join(DIST_DIR, file), "utf8") })),
-      { file: "server/middleware-manifest.json", text: readFileSync(join(DIST_DIR, "server/middleware-manifest.json"), "utf8") },
+      {
+        file: "server/middleware-manifest.json",
+        text: readFileSync(join(DIST_DIR, "server/middleware-manifest.json"), "utf8"),
+      },
     ];
     for (const { file, text } of texts) {
       for (const secret of secrets) expect(text.includes(secret), `${secret} in ${file}`).toBe(false);
@@ -142,9 +153,18 @@ describe("compiled middleware in @edge-runtime/vm, configured by AUTH_SECRETS on
 
 describe("compiled middleware in @edge-runtime/vm, configured by AUTH_SECRETS_RUNTIME (instrumentation.ts) only", () => {
   it("checks the cookie with the config handed over at server start", async () => {
-    const edge = await loadEdgeMiddleware({ AUTH_SECRETS_RUNTIME: TOML, AUTH_SECRETS_RUNTIME_SOURCE: "secrets.toml" }, ORIGIN);
-    expect((await edge.call({ path: "/protected", headers: { cookie: await loggedInCookie() } })).headers.get("x-middleware-next")).toBe("1");
-    expect((await edge.call({ path: "/protected", headers: { cookie: tampered(await loggedInCookie()) } })).status).toBe(307);
+    const edge = await loadEdgeMiddleware(
+      { AUTH_SECRETS_RUNTIME: TOML, AUTH_SECRETS_RUNTIME_SOURCE: "secrets.toml" },
+      ORIGIN,
+    );
+    expect(
+      (await edge.call({ path: "/protected", headers: { cookie: await loggedInCookie() } })).headers.get(
+        "x-middleware-next",
+      ),
+    ).toBe("1");
+    expect(
+      (await edge.call({ path: "/protected", headers: { cookie: tampered(await loggedInCookie()) } })).status,
+    ).toBe(307);
   });
 });
 

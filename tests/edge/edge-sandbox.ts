@@ -50,7 +50,18 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
 
 const NATIVE_MODULES: ReadonlyMap<string, object> = new Map<string, object>([
   ["node:buffer", pick(nodeBuffer, ["constants", "kMaxLength", "kStringMaxLength", "Buffer"])],
-  ["node:events", pick(nodeEvents, ["EventEmitter", "captureRejectionSymbol", "defaultMaxListeners", "errorMonitor", "listenerCount", "on", "once"])],
+  [
+    "node:events",
+    pick(nodeEvents, [
+      "EventEmitter",
+      "captureRejectionSymbol",
+      "defaultMaxListeners",
+      "errorMonitor",
+      "listenerCount",
+      "on",
+      "once",
+    ]),
+  ],
   ["node:async_hooks", pick(nodeAsyncHooks, ["AsyncLocalStorage", "AsyncResource"])],
   [
     "node:assert",
@@ -114,10 +125,16 @@ function isEdgeFunction(value: unknown): value is EdgeFunction {
  * @param env the whole `process.env` the middleware sees.
  * @param origin where the app is served, as Next's server builds the request URL (`http://localhost:<port>`).
  */
-export async function loadEdgeMiddleware(env: Record<string, string>, origin: string, distDir = DIST_DIR): Promise<EdgeMiddleware> {
+export async function loadEdgeMiddleware(
+  env: Record<string, string>,
+  origin: string,
+  distDir = DIST_DIR,
+): Promise<EdgeMiddleware> {
   const entry = readMiddlewareEntry(distDir);
   if ((entry.assets ?? []).length > 0) {
-    throw new Error(`the middleware now ships assets (${JSON.stringify(entry.assets)}): serve them to its fetch() here`);
+    throw new Error(
+      `the middleware now ships assets (${JSON.stringify(entry.assets)}): serve them to its fetch() here`,
+    );
   }
   const wasm: Record<string, WebAssembly.Module> = {};
   for (const binding of entry.wasm ?? []) {
@@ -145,8 +162,9 @@ export async function loadEdgeMiddleware(env: Record<string, string>, origin: st
 
   const entries: unknown = vm.context["_ENTRIES"];
   if (typeof entries !== "object" || entries === null) throw new Error("the bundle registered no _ENTRIES");
-  const module: unknown = await (entries as Record<string, unknown>)[`middleware_${entry.name}`];
-  const handler: unknown = typeof module === "object" && module !== null ? (module as Record<string, unknown>)["default"] : undefined;
+  const loaded: unknown = await (entries as Record<string, unknown>)[`middleware_${entry.name}`];
+  const handler: unknown =
+    typeof loaded === "object" && loaded !== null ? (loaded as Record<string, unknown>)["default"] : undefined;
   if (!isEdgeFunction(handler)) throw new Error(`_ENTRIES.middleware_${entry.name} has no default function`);
 
   const nextConfig = readNextConfig(distDir);
@@ -157,7 +175,15 @@ export async function loadEdgeMiddleware(env: Record<string, string>, origin: st
       const url = new URL(path, origin);
       const signal: unknown = vm.evaluate("new AbortController().signal");
       const result = await handler({
-        request: { url: url.toString(), method, headers: { host: url.host, ...headers }, nextConfig, page: {}, body: undefined, signal },
+        request: {
+          url: url.toString(),
+          method,
+          headers: { host: url.host, ...headers },
+          nextConfig,
+          page: {},
+          body: undefined,
+          signal,
+        },
       });
       await result.waitUntil;
       return { status: result.response.status, headers: result.response.headers };

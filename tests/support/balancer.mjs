@@ -43,10 +43,13 @@ createServer((req, res) => {
   const backend = pick(pathname);
   if (routes.length < 10_000) routes.push({ path: pathname, backend });
   // The Host header goes through unchanged: the instances see the public origin, as behind a real balancer.
-  const upstream = request({ host: "127.0.0.1", port: backend, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-    answer.pipe(res);
-  });
+  const upstream = request(
+    { host: "127.0.0.1", port: backend, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+      answer.pipe(res);
+    },
+  );
   upstream.on("error", () => {
     if (!res.headersSent) res.writeHead(502);
     res.end("backend unavailable");

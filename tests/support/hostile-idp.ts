@@ -185,7 +185,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function send(res: ServerResponse, status: number, body: string, contentType = "application/json", headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType = "application/json",
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed) return;
   res.writeHead(status, { "content-type": contentType, "cache-control": "no-store", ...headers });
   res.end(body);
@@ -202,7 +208,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /** Writes `total` bytes (a JSON-looking string that never ends usefully), honouring back-pressure, until the client leaves. */
 async function streamBytes(res: ServerResponse, total: number, declareLength: boolean): Promise<void> {
-  res.writeHead(200, { "content-type": "application/json", ...(declareLength ? { "content-length": String(total) } : {}) });
+  res.writeHead(200, {
+    "content-type": "application/json",
+    ...(declareLength ? { "content-length": String(total) } : {}),
+  });
   const chunk = Buffer.alloc(64 * 1024, "a");
   let sent = 0;
   while (sent < total && !res.destroyed) {
@@ -308,7 +317,8 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     if (!s.dropState && state !== null) params.set("state", state);
     if (!s.dropIss) params.set("iss", s.iss ?? issuer);
     for (const [key, value] of Object.entries(s.extraParams ?? {})) params.append(key, value);
-    for (const name of s.duplicate ?? []) params.append(name, name === "code" ? random() : `${params.get(name) ?? ""}-duplicate`);
+    for (const name of s.duplicate ?? [])
+      params.append(name, name === "code" ? random() : `${params.get(name) ?? ""}-duplicate`);
     res.writeHead(302, { location: target.href, "cache-control": "no-store" });
     res.end();
   }
@@ -323,7 +333,13 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     if (s.body !== undefined) return send(res, s.status ?? 200, s.body, s.contentType ?? "application/json");
 
     const failure = checkTokenRequest(req, form);
-    if (failure) return sendJson(res, failure.status, { error: failure.error, error_description: failure.description }, failure.headers);
+    if (failure)
+      return sendJson(
+        res,
+        failure.status,
+        { error: failure.error, error_description: failure.description },
+        failure.headers,
+      );
     const code = form.get("code") ?? "";
     const grant = grants.get(code)!;
     grants.delete(code);
@@ -331,7 +347,13 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     const accessToken = random();
     accessTokens.add(accessToken);
     const response = applyOverrides(
-      { access_token: accessToken, token_type: s.tokenType ?? "Bearer", expires_in: 3600, scope: grant.scope, id_token: await idToken(grant, s) },
+      {
+        access_token: accessToken,
+        token_type: s.tokenType ?? "Bearer",
+        expires_in: 3600,
+        scope: grant.scope,
+        id_token: await idToken(grant, s),
+      },
       s.omitIdToken ? { id_token: undefined } : undefined,
     );
     send(res, s.status ?? 200, JSON.stringify(response), s.contentType ?? "application/json");
@@ -342,17 +364,30 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     form: URLSearchParams,
   ): { status: number; error: string; description: string; headers?: Record<string, string> } | undefined {
     const [scheme, encoded] = (req.headers.authorization ?? "").split(" ");
-    const [user, pass] = Buffer.from(encoded ?? "", "base64").toString("utf8").split(":");
+    const [user, pass] = Buffer.from(encoded ?? "", "base64")
+      .toString("utf8")
+      .split(":");
     const decode = (v: string | undefined): string => decodeURIComponent((v ?? "").replace(/\+/g, " "));
     if (scheme !== "Basic" || decode(user) !== clientId || decode(pass) !== clientSecret) {
-      return { status: 401, error: "invalid_client", description: "client authentication failed", headers: { "www-authenticate": 'Basic realm="hostile"' } };
+      return {
+        status: 401,
+        error: "invalid_client",
+        description: "client authentication failed",
+        headers: { "www-authenticate": 'Basic realm="hostile"' },
+      };
     }
-    if (form.get("grant_type") !== "authorization_code") return { status: 400, error: "unsupported_grant_type", description: "only authorization_code" };
+    if (form.get("grant_type") !== "authorization_code")
+      return { status: 400, error: "unsupported_grant_type", description: "only authorization_code" };
     const grant = grants.get(form.get("code") ?? "");
-    if (!grant || grant.clientId !== clientId) return { status: 400, error: "invalid_grant", description: "unknown or used code" };
-    if (form.get("redirect_uri") !== grant.redirectUri) return { status: 400, error: "invalid_grant", description: "redirect_uri mismatch" };
-    const challenge = createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url");
-    if (challenge !== grant.codeChallenge) return { status: 400, error: "invalid_grant", description: "PKCE verification failed" };
+    if (!grant || grant.clientId !== clientId)
+      return { status: 400, error: "invalid_grant", description: "unknown or used code" };
+    if (form.get("redirect_uri") !== grant.redirectUri)
+      return { status: 400, error: "invalid_grant", description: "redirect_uri mismatch" };
+    const challenge = createHash("sha256")
+      .update(form.get("code_verifier") ?? "")
+      .digest("base64url");
+    if (challenge !== grant.codeChallenge)
+      return { status: 400, error: "invalid_grant", description: "PKCE verification failed" };
     return undefined;
   }
 
@@ -387,10 +422,15 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     let signature: Uint8Array;
     if (mode === "none") signature = new Uint8Array(0);
     else if (mode === "hs256") signature = createHmac("sha256", clientSecret).update(input).digest();
-    else if (mode === "ps256") signature = new Uint8Array(await crypto.subtle.sign({ name: "RSA-PSS", saltLength: 32 }, pss.privateKey, Buffer.from(input)));
+    else if (mode === "ps256")
+      signature = new Uint8Array(
+        await crypto.subtle.sign({ name: "RSA-PSS", saltLength: 32 }, pss.privateKey, Buffer.from(input)),
+      );
     else {
       const key = mode === "other-key" ? foreign : published;
-      signature = new Uint8Array(await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, key.privateKey, Buffer.from(input)));
+      signature = new Uint8Array(
+        await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, key.privateKey, Buffer.from(input)),
+      );
     }
     if (s.corruptSignature && signature.length > 0) {
       for (let i = signature.length - 4; i < signature.length; i++) signature[i] = signature[i]! ^ 0xff;
@@ -409,7 +449,13 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
       return send(res, 401, "", "text/plain", { "www-authenticate": 'Bearer error="invalid_token"' });
     }
     const claims = applyOverrides(
-      { sub: "hostile-user", email: "hostile-user@hostile.test", email_verified: true, name: "Hostile User", groups: ["from-userinfo"] },
+      {
+        sub: "hostile-user",
+        email: "hostile-user@hostile.test",
+        email_verified: true,
+        name: "Hostile User",
+        groups: ["from-userinfo"],
+      },
       s.claims,
     );
     sendJson(res, s.status ?? 200, claims);
@@ -419,7 +465,8 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
   async function jwks(res: ServerResponse): Promise<void> {
     const s = idp.scenario.jwks ?? {};
     if (s.delayMs) await sleep(s.delayMs);
-    if (s.status !== undefined && s.status !== 200) return send(res, s.status, "<html><body>JWKS unavailable</body></html>", "text/html");
+    if (s.status !== undefined && s.status !== 200)
+      return send(res, s.status, "<html><body>JWKS unavailable</body></html>", "text/html");
     sendJson(res, 200, { keys: publishedKeys() });
   }
 

@@ -24,7 +24,8 @@ vi.mock("next/headers", () => ({
   headers: async () => request.headers,
   cookies: async () => ({
     getAll: () => [...request.cookies].map(([name, value]) => ({ name, value })),
-    set: (name: string, value: string, options: Record<string, unknown>) => request.written.push({ name, value, options }),
+    set: (name: string, value: string, options: Record<string, unknown>) =>
+      request.written.push({ name, value, options }),
   }),
 }));
 vi.mock("next/navigation", () => ({
@@ -59,7 +60,11 @@ async function redirectOf(action: () => Promise<unknown>): Promise<URL> {
 }
 
 beforeAll(async () => {
-  idp = await startLocalIdp({ port: 0, quiet: true, clients: [{ ...CLIENT, redirect_uris: [`${APP}/oauth2callback`] }] });
+  idp = await startLocalIdp({
+    port: 0,
+    quiet: true,
+    clients: [{ ...CLIENT, redirect_uris: [`${APP}/oauth2callback`] }],
+  });
 });
 afterAll(async () => {
   await idp.close();
@@ -110,7 +115,9 @@ describe("login()", () => {
   });
 
   it("hands a provider that is down to the login route, which shows a readable page", async () => {
-    process.env["AUTH_SECRETS"] = config(`[auth.down]\nclient_id = "x"\nclient_secret = "x"\nserver_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n`);
+    process.env["AUTH_SECRETS"] = config(
+      `[auth.down]\nclient_id = "x"\nclient_secret = "x"\nserver_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n`,
+    );
     const location = await redirectOf(() => login("down", "/after"));
     expect(location.pathname).toBe("/auth/login");
     expect(Object.fromEntries(location.searchParams)).toEqual({ provider: "down", returnTo: "/after" });

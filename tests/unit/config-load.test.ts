@@ -226,15 +226,17 @@ describe("loadConfig", () => {
   it("logs each warning once", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const dir = tempDir();
-    const file = write(dir, "secrets.toml", `${toml("w")}unique_typo_key_for_load_test = 1\n`);
+    const file = write(dir, "secrets.toml", `${toml("w")}"unique typo key for load test" = 1\n`);
     utimesSync(file, new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:00Z"));
     inDir(dir);
     loadConfig(later());
-    writeFileSync(file, `${toml("w2")}unique_typo_key_for_load_test = 1\n`);
+    writeFileSync(file, `${toml("w2")}"unique typo key for load test" = 1\n`);
     utimesSync(file, new Date("2024-01-02T00:00:00Z"), new Date("2024-01-02T00:00:00Z"));
     const state = loadConfig(later());
     expect(state.status === "ok" && state.config.providers.get("default")?.clientId).toBe("w2");
-    const lines = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes("unique_typo_key_for_load_test"));
+    const lines = warn.mock.calls
+      .map((call) => String(call[0]))
+      .filter((line) => line.includes("unique typo key for load test"));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\[auth\] secrets\.toml \[auth\]: unknown key/);
   });

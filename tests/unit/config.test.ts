@@ -178,7 +178,10 @@ describe("providers", () => {
   });
 
   it("warns when both top-level provider keys and [auth.default] exist, and uses [auth.default]", () => {
-    const config = ok(shared(`client_id = "top-level-id"\nclient_secret = "x"\nserver_metadata_url = "${GOOGLE_METADATA}"`) + provider("default"));
+    const config = ok(
+      shared(`client_id = "top-level-id"\nclient_secret = "x"\nserver_metadata_url = "${GOOGLE_METADATA}"`) +
+        provider("default"),
+    );
     expect(providerOf(config, "default").clientId).toBe("default-id");
     const warning = only(config.warnings);
     expect(warning).toContain(SOURCE);
@@ -193,22 +196,35 @@ describe("providers", () => {
   });
 
   it("fills scope and prompt only when absent", () => {
-    const both = providerOf(ok(shared() + provider("p", 'client_kwargs = { scope = "openid", prompt = "consent" }')), "p");
+    const both = providerOf(
+      ok(shared() + provider("p", 'client_kwargs = { scope = "openid", prompt = "consent" }')),
+      "p",
+    );
     expect(both.authorizationParams).toEqual({ scope: "openid", prompt: "consent" });
     const none = providerOf(ok(shared() + provider("p")), "p");
     expect(none.authorizationParams).toEqual({ scope: "openid email profile", prompt: "select_account" });
   });
 
   it("accepts client_kwargs written as a sub-table", () => {
-    const config = ok(shared() + provider("okta") + '[auth.okta.client_kwargs]\nprompt = "login"\nlogin_hint = "x@y.z"\n');
-    expect(providerOf(config, "okta").authorizationParams).toEqual({ scope: DEFAULT_SCOPE, prompt: "login", login_hint: "x@y.z" });
+    const config = ok(
+      shared() + provider("okta") + '[auth.okta.client_kwargs]\nprompt = "login"\nlogin_hint = "x@y.z"\n',
+    );
+    expect(providerOf(config, "okta").authorizationParams).toEqual({
+      scope: DEFAULT_SCOPE,
+      prompt: "login",
+      login_hint: "x@y.z",
+    });
   });
 
   it("reports a provider missing all three keys in ONE error, in order, and keeps the other providers", () => {
     const config = ok(shared() + provider("google") + '\n[auth.okta]\nclient_kwargs = { prompt = "login" }\n');
     expect(providerOf(config, "google").clientId).toBe("google-id");
     const error = only(providerErrors(config, "okta"));
-    expectError(error, { code: "MISSING_KEY", section: "[auth.okta]", key: "client_id, client_secret, server_metadata_url" });
+    expectError(error, {
+      code: "MISSING_KEY",
+      section: "[auth.okta]",
+      key: "client_id, client_secret, server_metadata_url",
+    });
     expect(error.message.indexOf("client_id")).toBeLessThan(error.message.indexOf("client_secret"));
     expect(error.message.indexOf("client_secret")).toBeLessThan(error.message.indexOf("server_metadata_url"));
   });
@@ -220,25 +236,41 @@ describe("providers", () => {
   });
 
   it("refuses a non-string client_id", () => {
-    const config = ok(shared() + '\n[auth.p]\nclient_id = 12345\nclient_secret = "s"\nserver_metadata_url = "https://idp.example/.well-known/openid-configuration"\n');
+    const config = ok(
+      shared() +
+        '\n[auth.p]\nclient_id = 12345\nclient_secret = "s"\nserver_metadata_url = "https://idp.example/.well-known/openid-configuration"\n',
+    );
     expectError(only(providerErrors(config, "p")), { code: "WRONG_TYPE", section: "[auth.p]", key: "client_id" });
   });
 
   it("refuses an http:// server_metadata_url for a non-loopback host but accepts a loopback one", () => {
-    const bad = ok(shared() + '\n[auth.p]\nclient_id = "a"\nclient_secret = "s"\nserver_metadata_url = "http://idp.example/.well-known/openid-configuration"\n');
-    expectError(only(providerErrors(bad, "p")), { code: "INSECURE_URL", section: "[auth.p]", key: "server_metadata_url" });
-    const good = ok(shared() + '\n[auth.p]\nclient_id = "a"\nclient_secret = "s"\nserver_metadata_url = "http://127.0.0.1:9000/.well-known/openid-configuration"\n');
+    const bad = ok(
+      shared() +
+        '\n[auth.p]\nclient_id = "a"\nclient_secret = "s"\nserver_metadata_url = "http://idp.example/.well-known/openid-configuration"\n',
+    );
+    expectError(only(providerErrors(bad, "p")), {
+      code: "INSECURE_URL",
+      section: "[auth.p]",
+      key: "server_metadata_url",
+    });
+    const good = ok(
+      shared() +
+        '\n[auth.p]\nclient_id = "a"\nclient_secret = "s"\nserver_metadata_url = "http://127.0.0.1:9000/.well-known/openid-configuration"\n',
+    );
     expect(providerOf(good, "p").serverMetadataUrl).toBe("http://127.0.0.1:9000/.well-known/openid-configuration");
   });
 
-  it.each(['"my provider"', '"a.b"', '"-leading-dash"', `"${"x".repeat(65)}"`])("refuses the provider name %s", (quoted) => {
-    const name = JSON.parse(quoted) as string;
-    const config = ok(shared() + provider(quoted) + provider("good"));
-    const error = only(providerErrors(config, name));
-    expectError(error, { code: "INVALID_PROVIDER_NAME", section: `[auth.${name}]` });
-    expect(error.message).toContain(`"${name}"`);
-    expect(providerOf(config, "good").clientId).toBe("good-id");
-  });
+  it.each(['"my provider"', '"a.b"', '"-leading-dash"', `"${"x".repeat(65)}"`])(
+    "refuses the provider name %s",
+    (quoted) => {
+      const name = JSON.parse(quoted) as string;
+      const config = ok(shared() + provider(quoted) + provider("good"));
+      const error = only(providerErrors(config, name));
+      expectError(error, { code: "INVALID_PROVIDER_NAME", section: `[auth.${name}]` });
+      expect(error.message).toContain(`"${name}"`);
+      expect(providerOf(config, "good").clientId).toBe("good-id");
+    },
+  );
 
   it("accepts provider names with letters, digits, - and _", () => {
     const config = ok(shared() + provider("entra-id_2") + provider(`"${"a".repeat(64)}"`));
@@ -257,7 +289,11 @@ describe("providers", () => {
     ["a date", "extra = 1979-05-27"],
   ])("refuses a client_kwargs value that is %s", (_, entry) => {
     const config = ok(shared() + provider("p", `client_kwargs = { ${entry} }`));
-    const error = expectError(only(providerErrors(config, "p")), { code: "WRONG_TYPE", section: "[auth.p]", key: "client_kwargs" });
+    const error = expectError(only(providerErrors(config, "p")), {
+      code: "WRONG_TYPE",
+      section: "[auth.p]",
+      key: "client_kwargs",
+    });
     expect(error.message).toContain("client_kwargs.extra");
   });
 
@@ -265,7 +301,11 @@ describe("providers", () => {
     "refuses the protected parameter client_kwargs.%s",
     (key) => {
       const config = ok(shared() + provider("p", `client_kwargs = { ${key} = "x" }`) + provider("other"));
-      const error = expectError(only(providerErrors(config, "p")), { code: "PROTECTED_PARAMETER", section: "[auth.p]", key: "client_kwargs" });
+      const error = expectError(only(providerErrors(config, "p")), {
+        code: "PROTECTED_PARAMETER",
+        section: "[auth.p]",
+        key: "client_kwargs",
+      });
       expect(error.message).toContain(`client_kwargs.${key}`);
       expect(error.fix).toContain(`Remove ${key}`);
       expect(config.providers.has("other")).toBe(true);
@@ -274,31 +314,52 @@ describe("providers", () => {
 
   it("refuses code_challenge_method = plain", () => {
     const config = ok(shared() + provider("p", 'client_kwargs = { code_challenge_method = "plain" }'));
-    const error = expectError(only(providerErrors(config, "p")), { code: "PROTECTED_PARAMETER", section: "[auth.p]", key: "client_kwargs" });
+    const error = expectError(only(providerErrors(config, "p")), {
+      code: "PROTECTED_PARAMETER",
+      section: "[auth.p]",
+      key: "client_kwargs",
+    });
     expect(error.message).toContain('"plain"');
   });
 
   it("allows code_challenge_method = S256 without sending it as a parameter", () => {
-    const p = providerOf(ok(shared() + provider("p", 'client_kwargs = { code_challenge_method = "S256", prompt = "login" }')), "p");
+    const p = providerOf(
+      ok(shared() + provider("p", 'client_kwargs = { code_challenge_method = "S256", prompt = "login" }')),
+      "p",
+    );
     expect(p.authorizationParams).toEqual({ scope: DEFAULT_SCOPE, prompt: "login" });
     expect("code_challenge_method" in p.authorizationParams).toBe(false);
   });
 
-  it.each(["client_secret_basic", "client_secret_post"] as const)("stores token_endpoint_auth_method = %s outside the parameters", (method) => {
-    const p = providerOf(ok(shared() + provider("p", `client_kwargs = { token_endpoint_auth_method = "${method}" }`)), "p");
-    expect(p.tokenEndpointAuthMethod).toBe(method);
-    expect(p.authorizationParams).toEqual({ scope: DEFAULT_SCOPE, prompt: DEFAULT_PROMPT });
-  });
+  it.each(["client_secret_basic", "client_secret_post"] as const)(
+    "stores token_endpoint_auth_method = %s outside the parameters",
+    (method) => {
+      const p = providerOf(
+        ok(shared() + provider("p", `client_kwargs = { token_endpoint_auth_method = "${method}" }`)),
+        "p",
+      );
+      expect(p.tokenEndpointAuthMethod).toBe(method);
+      expect(p.authorizationParams).toEqual({ scope: DEFAULT_SCOPE, prompt: DEFAULT_PROMPT });
+    },
+  );
 
   it("refuses an unsupported token_endpoint_auth_method", () => {
     const config = ok(shared() + provider("p", 'client_kwargs = { token_endpoint_auth_method = "private_key_jwt" }'));
-    const error = expectError(only(providerErrors(config, "p")), { code: "INVALID_VALUE", section: "[auth.p]", key: "client_kwargs" });
+    const error = expectError(only(providerErrors(config, "p")), {
+      code: "INVALID_VALUE",
+      section: "[auth.p]",
+      key: "client_kwargs",
+    });
     expect(error.message).toContain("private_key_jwt");
   });
 
   it("refuses response_mode = form_post and accepts query", () => {
     const bad = ok(shared() + provider("p", 'client_kwargs = { response_mode = "form_post" }'));
-    const error = expectError(only(providerErrors(bad, "p")), { code: "PROTECTED_PARAMETER", section: "[auth.p]", key: "client_kwargs" });
+    const error = expectError(only(providerErrors(bad, "p")), {
+      code: "PROTECTED_PARAMETER",
+      section: "[auth.p]",
+      key: "client_kwargs",
+    });
     expect(error.message).toContain("form_post");
     const good = ok(shared() + provider("p", 'client_kwargs = { response_mode = "query" }'));
     expect(providerOf(good, "p").authorizationParams["response_mode"]).toBe("query");
@@ -306,7 +367,11 @@ describe("providers", () => {
 
   it("refuses a scope without openid", () => {
     const config = ok(shared() + provider("p", 'client_kwargs = { scope = "email profile openidx" }'));
-    const error = expectError(only(providerErrors(config, "p")), { code: "INVALID_VALUE", section: "[auth.p]", key: "client_kwargs" });
+    const error = expectError(only(providerErrors(config, "p")), {
+      code: "INVALID_VALUE",
+      section: "[auth.p]",
+      key: "client_kwargs",
+    });
     expect(error.message).toContain('"openid"');
   });
 
@@ -318,7 +383,11 @@ describe("providers", () => {
         provider("good", 'redirect_uri = "http://localhost:3000/cb/good"'),
     );
     for (const name of ["bad", "port"]) {
-      const error = expectError(only(providerErrors(config, name)), { code: "INVALID_VALUE", section: `[auth.${name}]`, key: "redirect_uri" });
+      const error = expectError(only(providerErrors(config, name)), {
+        code: "INVALID_VALUE",
+        section: `[auth.${name}]`,
+        key: "redirect_uri",
+      });
       expect(error.message).toContain("http://localhost:3000");
     }
     expect(providerOf(config, "good").redirectUri).toBe("http://localhost:3000/cb/good");
@@ -326,7 +395,9 @@ describe("providers", () => {
   });
 
   it("lists a shared callback path once", () => {
-    const config = ok(shared() + provider("a") + provider("b", 'redirect_uri = "http://localhost:3000/oauth2callback"'));
+    const config = ok(
+      shared() + provider("a") + provider("b", 'redirect_uri = "http://localhost:3000/oauth2callback"'),
+    );
     expect(config.callbackPaths).toEqual(["/oauth2callback"]);
   });
 
@@ -390,28 +461,40 @@ describe("shared [auth] errors", () => {
   });
 
   it("reports a missing cookie_secret", () => {
-    const error = expectError(only(invalid(`[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\n${DEFAULT_PROVIDER_KEYS}`)), {
-      code: "MISSING_KEY",
-      section: "[auth]",
-      key: "cookie_secret",
-    });
+    const error = expectError(
+      only(invalid(`[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\n${DEFAULT_PROVIDER_KEYS}`)),
+      {
+        code: "MISSING_KEY",
+        section: "[auth]",
+        key: "cookie_secret",
+      },
+    );
     expect(error.fix).toContain("openssl rand");
   });
 
   it("lists both missing keys at once", () => {
     const errors = invalid(`[auth]\n${DEFAULT_PROVIDER_KEYS}`);
     expect(errors).toHaveLength(2);
-    expectError(errors.find((e) => e.key === "redirect_uri"), { code: "MISSING_KEY", section: "[auth]", key: "redirect_uri" });
-    expectError(errors.find((e) => e.key === "cookie_secret"), { code: "MISSING_KEY", section: "[auth]", key: "cookie_secret" });
+    expectError(
+      errors.find((e) => e.key === "redirect_uri"),
+      { code: "MISSING_KEY", section: "[auth]", key: "redirect_uri" },
+    );
+    expectError(
+      errors.find((e) => e.key === "cookie_secret"),
+      { code: "MISSING_KEY", section: "[auth]", key: "cookie_secret" },
+    );
   });
 
   it("refuses a short cookie_secret without echoing it", () => {
     const secret = "my-private-but-short-value";
-    const error = expectError(only(invalid(`[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = "${secret}"\n`)), {
-      code: "WEAK_SECRET",
-      section: "[auth]",
-      key: "cookie_secret",
-    });
+    const error = expectError(
+      only(invalid(`[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = "${secret}"\n`)),
+      {
+        code: "WEAK_SECRET",
+        section: "[auth]",
+        key: "cookie_secret",
+      },
+    );
     expect(error.message).toContain(`${secret.length} characters`);
     expect(error.message).toContain(String(MIN_SECRET_LENGTH));
     expect(error.message).not.toContain(secret);
@@ -421,11 +504,15 @@ describe("shared [auth] errors", () => {
 
   it("accepts a cookie_secret of exactly the minimum length", () => {
     const secret = "s".repeat(MIN_SECRET_LENGTH);
-    expect(ok(`[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = "${secret}"\n`).cookieSecrets).toEqual([secret]);
+    expect(
+      ok(`[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = "${secret}"\n`).cookieSecrets,
+    ).toEqual([secret]);
   });
 
   it("keeps a cookie_secret list in order, newest first", () => {
-    const config = ok(`[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = ["${SECRET}", "${OLD_SECRET}"]\n`);
+    const config = ok(
+      `[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = ["${SECRET}", "${OLD_SECRET}"]\n`,
+    );
     expect(config.cookieSecrets).toEqual([SECRET, OLD_SECRET]);
   });
 
@@ -438,11 +525,18 @@ describe("shared [auth] errors", () => {
   });
 
   it("refuses a cookie_secret list with a short entry, naming the entry but not its value", () => {
-    const error = expectError(only(invalid(`[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = ["${SECRET}", "short-old-secret"]\n`)), {
-      code: "WEAK_SECRET",
-      section: "[auth]",
-      key: "cookie_secret",
-    });
+    const error = expectError(
+      only(
+        invalid(
+          `[auth]\nredirect_uri = "http://localhost:3000/cb"\ncookie_secret = ["${SECRET}", "short-old-secret"]\n`,
+        ),
+      ),
+      {
+        code: "WEAK_SECRET",
+        section: "[auth]",
+        key: "cookie_secret",
+      },
+    );
     expect(error.message).toContain("entry 2");
     expect(error.message).not.toContain("short-old-secret");
   });
@@ -480,15 +574,17 @@ describe("shared [auth] errors", () => {
     });
   });
 
-  it.each(["http://localhost:3000/oauth2callback", "http://127.0.0.1:8501/oauth2callback", "http://[::1]:3000/oauth2callback", "http://localhost/cb"])(
-    "accepts the loopback http:// redirect_uri %s (not secure)",
-    (url) => {
-      const config = ok(shared("", url));
-      expect(config.redirectUri).toBe(url);
-      expect(config.origin).toBe(new URL(url).origin);
-      expect(config.secure).toBe(false);
-    },
-  );
+  it.each([
+    "http://localhost:3000/oauth2callback",
+    "http://127.0.0.1:8501/oauth2callback",
+    "http://[::1]:3000/oauth2callback",
+    "http://localhost/cb",
+  ])("accepts the loopback http:// redirect_uri %s (not secure)", (url) => {
+    const config = ok(shared("", url));
+    expect(config.redirectUri).toBe(url);
+    expect(config.origin).toBe(new URL(url).origin);
+    expect(config.secure).toBe(false);
+  });
 
   it("is secure for an https redirect_uri", () => {
     const config = ok(shared("", "https://app.example:8443/cb"));
@@ -497,7 +593,9 @@ describe("shared [auth] errors", () => {
   });
 
   it("replaces {port} with the port option, 3000 by default", () => {
-    const text = shared("", "http://localhost:{port}/oauth2callback") + provider("p", 'redirect_uri = "http://localhost:{port}/oauth2callback/p"');
+    const text =
+      shared("", "http://localhost:{port}/oauth2callback") +
+      provider("p", 'redirect_uri = "http://localhost:{port}/oauth2callback/p"');
     const withPort = ok(text, "8501");
     expect(withPort.redirectUri).toBe("http://localhost:8501/oauth2callback");
     expect(withPort.origin).toBe("http://localhost:8501");
@@ -521,7 +619,11 @@ describe("shared [auth] errors", () => {
   });
 
   it.each(['["id", "bogus"]', "123", '"refresh"'])("refuses expose_tokens = %s", (value) => {
-    const error = expectError(only(invalid(shared(`expose_tokens = ${value}`))), { code: "INVALID_VALUE", section: "[auth]", key: "expose_tokens" });
+    const error = expectError(only(invalid(shared(`expose_tokens = ${value}`))), {
+      code: "INVALID_VALUE",
+      section: "[auth]",
+      key: "expose_tokens",
+    });
     expect(error.fix).toContain('expose_tokens = ["id", "access"]');
   });
 });
@@ -536,9 +638,15 @@ describe("unknown keys", () => {
     expect(rest).toEqual([]);
     expect(redirect).toBe(`${SOURCE} [auth]: unknown key "redirect_url" is ignored. Did you mean "redirect_uri"?`);
     expect(colour).toBe(`${SOURCE} [auth]: unknown key "favourite colour" is ignored.`);
-    expect(secret).toBe(`${SOURCE} [auth.google]: unknown key "client_secrte" is ignored. Did you mean "client_secret"?`);
+    expect(secret).toBe(
+      `${SOURCE} [auth.google]: unknown key "client_secrte" is ignored. Did you mean "client_secret"?`,
+    );
     // The misspelt key does not count as client_secret.
-    expectError(only(providerErrors(config, "google")), { code: "MISSING_KEY", section: "[auth.google]", key: "client_secret" });
+    expectError(only(providerErrors(config, "google")), {
+      code: "MISSING_KEY",
+      section: "[auth.google]",
+      key: "client_secret",
+    });
   });
 
   it.each([
@@ -566,12 +674,15 @@ describe("unknown keys", () => {
 
   it("warns about the default provider's unknown keys in [auth.default]", () => {
     const config = ok(shared() + provider("default", 'client_kwarg = { prompt = "login" }'));
-    expect(config.warnings).toEqual([`${SOURCE} [auth] (default provider): unknown key "client_kwarg" is ignored. Did you mean "client_kwargs"?`]);
+    expect(config.warnings).toEqual([
+      `${SOURCE} [auth] (default provider): unknown key "client_kwarg" is ignored. Did you mean "client_kwargs"?`,
+    ]);
   });
 });
 
 describe("deployment settings from the environment", () => {
-  const text = shared(DEFAULT_PROVIDER_KEYS) + provider("okta", 'redirect_uri = "http://localhost:3000/callbacks/okta"');
+  const text =
+    shared(DEFAULT_PROVIDER_KEYS) + provider("okta", 'redirect_uri = "http://localhost:3000/callbacks/okta"');
 
   it("AUTH_ORIGIN moves every redirect_uri to this deployment's origin, keeping the paths", () => {
     const state = parseAuthConfig(text, { source: SOURCE, origin: "https://my-app-git-feature.vercel.app" });
@@ -637,7 +748,10 @@ describe("secrets.example.toml", () => {
     expect(state.status).toBe("ok");
     if (state.status !== "ok") return;
     expect(state.config.redirectUri).toBe("http://localhost:3000/oauth2callback");
-    expect(state.config.providers.get("default")?.authorizationParams).toEqual({ scope: DEFAULT_SCOPE, prompt: DEFAULT_PROMPT });
+    expect(state.config.providers.get("default")?.authorizationParams).toEqual({
+      scope: DEFAULT_SCOPE,
+      prompt: DEFAULT_PROMPT,
+    });
     expect(state.config.providerErrors.size).toBe(0);
     expect(state.config.warnings).toEqual([]);
   });
@@ -647,7 +761,10 @@ describe("regressions", () => {
   const secret = `cookie_secret = "${"x".repeat(40)}"`;
 
   it("never echoes a password embedded in a URL", () => {
-    const state = parseAuthConfig(`[auth]\nredirect_uri = "https://user:hunter2-password@app.example/cb"\n${secret}\n`, { source: "secrets.toml" });
+    const state = parseAuthConfig(
+      `[auth]\nredirect_uri = "https://user:hunter2-password@app.example/cb"\n${secret}\n`,
+      { source: "secrets.toml" },
+    );
     expect(state.status).toBe("invalid");
     if (state.status !== "invalid") return;
     expect(state.errors[0]!.message).not.toContain("hunter2-password");
@@ -655,7 +772,9 @@ describe("regressions", () => {
   });
 
   it("points at a likely typo when a required key is missing", () => {
-    const state = parseAuthConfig(`[auth]\nredirect_url = "http://localhost:3000/cb"\n${secret}\n`, { source: "secrets.toml" });
+    const state = parseAuthConfig(`[auth]\nredirect_url = "http://localhost:3000/cb"\n${secret}\n`, {
+      source: "secrets.toml",
+    });
     expect(state.status).toBe("invalid");
     if (state.status !== "invalid") return;
     expect(state.errors.map((e) => e.message).join("\n")).toContain('found "redirect_url"');

@@ -13,7 +13,6 @@ import { prng } from "../support/prng";
 const SECRET = "fuzz-cookie-secret-0123456789-abcdefghijk";
 const ALPHABET = "Fe26.2*~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-=%;,\"' \u00e9\u2603";
 
-
 type Jar = ReadonlyMap<string, string>;
 
 function jarOf(writes: readonly CookieWrite[]): Jar {
@@ -25,11 +24,17 @@ let samples: Jar[] = [];
 /** Valid identities of every shape to mutate: plain, compressed (many groups), and split over two cookies. */
 beforeAll(async () => {
   const options = { secrets: [SECRET], secure: false };
-  const plain = await identityCookies({ claims: { sub: "fuzz", email: "f@example.test" }, tokens: {} }, new Map(), options);
+  const plain = await identityCookies(
+    { claims: { sub: "fuzz", email: "f@example.test" }, tokens: {} },
+    new Map(),
+    options,
+  );
   const groups = Array.from({ length: 300 }, (_, i) => `group-${i}`);
   const compressed = await identityCookies({ claims: { sub: "fuzz", groups }, tokens: {} }, new Map(), options);
   const random = prng(7);
-  const noisy = Array.from({ length: 55 }, () => Array.from({ length: 90 }, () => ALPHABET[Math.floor(random() * 62)]).join(""));
+  const noisy = Array.from({ length: 55 }, () =>
+    Array.from({ length: 90 }, () => ALPHABET[Math.floor(random() * 62)]).join(""),
+  );
   const chunked = await identityCookies({ claims: { sub: "fuzz", noisy }, tokens: {} }, new Map(), options);
   expect(chunked.length).toBe(2);
   samples = [plain, compressed, chunked].map(jarOf);
@@ -72,12 +77,17 @@ function mutate(jar: Jar, random: () => number): Map<string, string> {
 function garbage(random: () => number): Jar {
   const length = Math.floor(random() * 400);
   const value = Array.from({ length }, () => ALPHABET[Math.floor(random() * ALPHABET.length)]).join("");
-  return new Map([[random() < 0.5 ? "auth_user" : "auth_user.1", value], ...(random() < 0.3 ? [["auth_user", `3~${value}`] as [string, string]] : [])]);
+  return new Map([
+    [random() < 0.5 ? "auth_user" : "auth_user.1", value],
+    ...(random() < 0.3 ? [["auth_user", `3~${value}`] as [string, string]] : []),
+  ]);
 }
 
 function cases(seed: number, count: number): Jar[] {
   const random = prng(seed);
-  return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? mutate(samples[i % samples.length]!, random) : garbage(random)));
+  return Array.from({ length: count }, (_, i) =>
+    i % 2 === 0 ? mutate(samples[i % samples.length]!, random) : garbage(random),
+  );
 }
 
 const isOriginal = (jar: Jar) => samples.some((s) => s.size === jar.size && [...s].every(([k, v]) => jar.get(k) === v));
@@ -96,7 +106,8 @@ describe("fuzzing the identity cookie", () => {
   describe("through the middleware", () => {
     const saved = process.env["AUTH_SECRETS"];
     beforeAll(() => {
-      process.env["AUTH_SECRETS"] = `[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\ncookie_secret = "${SECRET}"\n`;
+      process.env["AUTH_SECRETS"] =
+        `[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\ncookie_secret = "${SECRET}"\n`;
     });
     afterAll(() => {
       if (saved === undefined) delete process.env["AUTH_SECRETS"];

@@ -6,7 +6,12 @@ import { identityCookies, IdentityTooLargeError, MAX_IDENTITY_CHUNKS, readIdenti
 import { cookieNames, IDENTITY_MAX_AGE, MAX_TRANSACTIONS, TRANSACTION_MAX_AGE } from "@/lib/auth/cookie/names";
 import { seal, sealedWithOlderSecret, unseal } from "@/lib/auth/cookie/seal";
 import { deletion, parseCookieHeader, serializeCookie, type CookieWrite } from "@/lib/auth/cookie/serialize";
-import { allTransactionDeletions, readTransaction, transactionCookies, type Transaction } from "@/lib/auth/cookie/transaction";
+import {
+  allTransactionDeletions,
+  readTransaction,
+  transactionCookies,
+  type Transaction,
+} from "@/lib/auth/cookie/transaction";
 
 // iron-session needs secrets of at least 32 characters.
 const A = "secret-a-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -194,7 +199,10 @@ describe("chunks", () => {
       const value = randomText(length);
       const pieces = splitValue("auth_user", value);
       const count = Math.ceil(length / CHUNK_SIZE);
-      expect(pieces.map((p) => p.name)).toEqual(["auth_user", ...Array.from({ length: count - 1 }, (_, i) => `auth_user.${i + 1}`)]);
+      expect(pieces.map((p) => p.name)).toEqual([
+        "auth_user",
+        ...Array.from({ length: count - 1 }, (_, i) => `auth_user.${i + 1}`),
+      ]);
       expect(pieces[0]!.value.startsWith(`${count}~`)).toBe(true);
       const contents = pieces.map((p, i) => (i === 0 ? p.value.slice(`${count}~`.length) : p.value));
       for (const piece of contents) expect(piece.length).toBeLessThanOrEqual(CHUNK_SIZE);
@@ -263,7 +271,9 @@ describe("serializeCookie / parseCookieHeader / cookieNames", () => {
 
   it("writes deletions with Max-Age=0 and an Expires in 1970", () => {
     const plain = serializeCookie(deletion("auth_user.1", false));
-    expect(plain).toBe("auth_user.1=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+    expect(plain).toBe(
+      "auth_user.1=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+    );
     const secure = serializeCookie(deletion("__Host-auth_user", true));
     expect(secure).toContain("__Host-auth_user=;");
     expect(secure).toContain("Max-Age=0");
@@ -343,10 +353,17 @@ describe("identity cookies", () => {
   });
 
   it("compresses 300 group claims into one cookie and reads them back exactly", async () => {
-    const groups = Array.from({ length: 300 }, (_, i) => `engineering-platform-group-${String(i + 1).padStart(3, "0")}`);
+    const groups = Array.from(
+      { length: 300 },
+      (_, i) => `engineering-platform-group-${String(i + 1).padStart(3, "0")}`,
+    );
     const big = { ...claims, groups };
     expect(JSON.stringify(big).length).toBeGreaterThan(CHUNK_SIZE * MAX_IDENTITY_CHUNKS);
-    const writes = await identityCookies({ claims: big, tokens: {}, idToken: "header.payload.sig" }, new Map(), options);
+    const writes = await identityCookies(
+      { claims: big, tokens: {}, idToken: "header.payload.sig" },
+      new Map(),
+      options,
+    );
     expect(writes).toHaveLength(1);
     expect(writes[0]!.value.length).toBeLessThanOrEqual(CHUNK_SIZE);
     const opened = await unseal(writes[0]!.value, [A], IDENTITY_MAX_AGE);
@@ -370,7 +387,9 @@ describe("identity cookies", () => {
     const huge = { ...claims, blob: randomText(CHUNK_SIZE * MAX_IDENTITY_CHUNKS) };
     const attempt = identityCookies({ claims: huge, tokens: {} }, new Map(), options);
     await expect(attempt).rejects.toBeInstanceOf(IdentityTooLargeError);
-    await expect(identityCookies({ claims: huge, tokens: {} }, new Map(), options)).rejects.toThrow(/too large to store in cookies/);
+    await expect(identityCookies({ claims: huge, tokens: {} }, new Map(), options)).rejects.toThrow(
+      /too large to store in cookies/,
+    );
   });
 
   it("deletes stale chunk cookies left over from a larger identity", async () => {
@@ -411,14 +430,24 @@ describe("identity cookies", () => {
     expect(await readIdentity(new Map([["auth_user", flip(writes[0]!.value, 60)]]), options)).toBeUndefined();
     expect(await readIdentity(new Map(), options)).toBeUndefined();
 
-    const twoChunks = await identityCookies({ claims: { ...claims, a: randomText(5000) }, tokens: {} }, new Map(), options);
+    const twoChunks = await identityCookies(
+      { claims: { ...claims, a: randomText(5000) }, tokens: {} },
+      new Map(),
+      options,
+    );
     const partial = apply(new Map(), twoChunks);
     partial.delete("auth_user.1");
     expect(await readIdentity(partial, options)).toBeUndefined();
   });
 
   it("reads nothing from a sealed value that is not an identity", async () => {
-    const notIdentity = [{ v: 1, u: { c: { email: "no sub" } } }, { v: 2, u: { c: { sub: "x" } } }, { v: 1, z: "!!!" }, { v: 1, z: "" }, { state: "x" }];
+    const notIdentity = [
+      { v: 1, u: { c: { email: "no sub" } } },
+      { v: 2, u: { c: { sub: "x" } } },
+      { v: 1, z: "!!!" },
+      { v: 1, z: "" },
+      { state: "x" },
+    ];
     for (const data of notIdentity) {
       const jar = new Map([["auth_user", await seal(data, [A], IDENTITY_MAX_AGE)]]);
       expect(await readIdentity(jar, options), JSON.stringify(data)).toBeUndefined();
@@ -427,7 +456,9 @@ describe("identity cookies", () => {
 
   it("reads an identity sealed with an older secret", async () => {
     const writes = await identityCookies({ claims, tokens: {} }, new Map(), { secrets: [OLD], secure: false });
-    expect((await readIdentity(apply(new Map(), writes), { secrets: [NEW, OLD], secure: false }))?.claims).toEqual(claims);
+    expect((await readIdentity(apply(new Map(), writes), { secrets: [NEW, OLD], secure: false }))?.claims).toEqual(
+      claims,
+    );
   });
 
   it("expires after 30 days", async () => {
@@ -489,14 +520,19 @@ describe("transaction cookies", () => {
     expect(await readTransaction(oauth.generateRandomState(), jar, options)).toBeUndefined();
   });
 
-  it.each(["", "short", "a".repeat(15), "a".repeat(129), "has.a.dot-0123456789", "spaces are not ok 123", "ümlaut-0123456789abcdef"])(
-    "gives undefined for the malformed state %j, even with a cookie of that name",
-    async (state) => {
-      const sealed = await seal({ v: 1, ...transaction(state) }, [A], TRANSACTION_MAX_AGE);
-      const jar = new Map([[`auth_txn.${T0.toString(36)}.${state}`, sealed]]);
-      expect(await readTransaction(state, jar, options)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "short",
+    "a".repeat(15),
+    "a".repeat(129),
+    "has.a.dot-0123456789",
+    "spaces are not ok 123",
+    "ümlaut-0123456789abcdef",
+  ])("gives undefined for the malformed state %j, even with a cookie of that name", async (state) => {
+    const sealed = await seal({ v: 1, ...transaction(state) }, [A], TRANSACTION_MAX_AGE);
+    const jar = new Map([[`auth_txn.${T0.toString(36)}.${state}`, sealed]]);
+    expect(await readTransaction(state, jar, options)).toBeUndefined();
+  });
 
   it("gives undefined for a tampered, foreign or swapped cookie", async () => {
     const t = transaction();
@@ -546,7 +582,9 @@ describe("transaction cookies", () => {
     const sixth = transaction();
     const writes = await transactionCookies(sixth, jar, options, T0 + 10_000);
     const oldest = byOffset.get(0)!;
-    expect(writes.slice(1)).toEqual([{ name: `auth_txn.${T0.toString(36)}.${oldest.state}`, value: "", secure: false, maxAge: 0 }]);
+    expect(writes.slice(1)).toEqual([
+      { name: `auth_txn.${T0.toString(36)}.${oldest.state}`, value: "", secure: false, maxAge: 0 },
+    ]);
     apply(jar, writes);
     expect(jar.size).toBe(MAX_TRANSACTIONS);
     expect(await readTransaction(oldest.state, jar, options)).toBeUndefined();
@@ -572,6 +610,8 @@ describe("transaction cookies", () => {
     }
     apply(jar, deletions);
     expect([...jar.keys()].sort()).toEqual(["__Host-auth_txn.abc.state", "auth_user", "other"]);
-    expect(allTransactionDeletions(jar, true)).toEqual([{ name: "__Host-auth_txn.abc.state", value: "", secure: true, maxAge: 0 }]);
+    expect(allTransactionDeletions(jar, true)).toEqual([
+      { name: "__Host-auth_txn.abc.state", value: "", secure: true, maxAge: 0 },
+    ]);
   });
 });

@@ -16,11 +16,18 @@ const tableRows = (text: string) =>
   text
     .split("\n")
     .filter((line) => line.startsWith("| `"))
-    .map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 
 describe("docs/configuration.md", () => {
   it("documents every [auth] and provider key in its key tables", () => {
-    const keys = new Set([...tableRows(section("`[auth]`: shared settings")), ...tableRows(section("Providers"))].map((row) => row[0]));
+    const keys = new Set(
+      [...tableRows(section("`[auth]`: shared settings")), ...tableRows(section("Providers"))].map((row) => row[0]),
+    );
     for (const key of [...SHARED_KEYS, ...PROVIDER_KEYS]) expect(keys, key).toContain(`\`${key}\``);
   });
 

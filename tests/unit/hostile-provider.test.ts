@@ -48,7 +48,6 @@ server_metadata_url = "${backup.issuer}/.well-known/openid-configuration"
 `;
 }
 
-
 const get = (url: string, jar?: Jar): Request =>
   new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin" } });
 
@@ -122,7 +121,10 @@ async function expectAuthResponseRefused(): Promise<string> {
 }
 
 beforeAll(async () => {
-  [idp, backup] = await Promise.all([startHostileIdp(), startHostileIdp({ clientId: "backup-app", clientSecret: "backup-app-secret-0123456789" })]);
+  [idp, backup] = await Promise.all([
+    startHostileIdp(),
+    startHostileIdp({ clientId: "backup-app", clientSecret: "backup-app-secret-0123456789" }),
+  ]);
 });
 
 afterAll(async () => {
@@ -176,26 +178,43 @@ describe("Microsoft Entra's issuer shapes (metadata served for several tenants f
 
   it("a fixed tenant issuer on the same host (the consumers document) logs in", async () => {
     const tenantIssuer = `${idp.issuer}/${TENANT}/v2.0`;
-    idp.scenario = { metadata: { override: { issuer: tenantIssuer, authorization_response_iss_parameter_supported: undefined } }, authorize: { dropIss: true }, token: { claims: { iss: tenantIssuer } } };
+    idp.scenario = {
+      metadata: { override: { issuer: tenantIssuer, authorization_response_iss_parameter_supported: undefined } },
+      authorize: { dropIss: true },
+      token: { claims: { iss: tenantIssuer } },
+    };
     const { response } = await attempt();
     expect(response.status).toBe(303);
   });
 
   it("the {tenantid} template (the common document) logs in when iss is the template filled with the token's tid", async () => {
     idp.scenario = {
-      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      metadata: {
+        override: {
+          issuer: `${idp.issuer}/{tenantid}/v2.0`,
+          authorization_response_iss_parameter_supported: undefined,
+        },
+      },
       authorize: { dropIss: true },
       token: { claims: { iss: `${idp.issuer}/${TENANT}/v2.0`, tid: TENANT } },
     };
     const { response, jar } = await attempt();
     expect(response.status).toBe(303);
     jar.apply(response);
-    expect((await readIdentity(jar.cookies, { secrets: [SECRET], secure: false }))?.claims).toMatchObject({ tid: TENANT, iss: `${idp.issuer}/${TENANT}/v2.0` });
+    expect((await readIdentity(jar.cookies, { secrets: [SECRET], secure: false }))?.claims).toMatchObject({
+      tid: TENANT,
+      iss: `${idp.issuer}/${TENANT}/v2.0`,
+    });
   });
 
   it("the {tenantid} template refuses a token whose iss names another tenant than its tid", async () => {
     idp.scenario = {
-      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      metadata: {
+        override: {
+          issuer: `${idp.issuer}/{tenantid}/v2.0`,
+          authorization_response_iss_parameter_supported: undefined,
+        },
+      },
       authorize: { dropIss: true },
       token: { claims: { iss: `${idp.issuer}/${OTHER}/v2.0`, tid: TENANT } },
     };
@@ -204,7 +223,12 @@ describe("Microsoft Entra's issuer shapes (metadata served for several tenants f
 
   it("the {tenantid} template still reports a token endpoint error as the provider's refusal", async () => {
     idp.scenario = {
-      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      metadata: {
+        override: {
+          issuer: `${idp.issuer}/{tenantid}/v2.0`,
+          authorization_response_iss_parameter_supported: undefined,
+        },
+      },
       authorize: { dropIss: true, code: "forged" },
     };
     const { response } = await attempt();
@@ -214,7 +238,12 @@ describe("Microsoft Entra's issuer shapes (metadata served for several tenants f
 
   it("the {tenantid} template refuses a token without a usable tid", async () => {
     idp.scenario = {
-      metadata: { override: { issuer: `${idp.issuer}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: undefined } },
+      metadata: {
+        override: {
+          issuer: `${idp.issuer}/{tenantid}/v2.0`,
+          authorization_response_iss_parameter_supported: undefined,
+        },
+      },
       authorize: { dropIss: true },
       token: { claims: { iss: `${idp.issuer}/{tenantid}/v2.0`, tid: "../evil" } },
     };
@@ -243,7 +272,10 @@ describe("Streamlit's default prompt=select_account, refused by some providers (
   });
 
   it("a prompt written in client_kwargs is never dropped: the refusal is shown", async () => {
-    process.env["AUTH_SECRETS"] = config().replace('server_metadata_url = "' + idp.issuer, 'client_kwargs = { prompt = "select_account" }\nserver_metadata_url = "' + idp.issuer);
+    process.env["AUTH_SECRETS"] = config().replace(
+      'server_metadata_url = "' + idp.issuer,
+      'client_kwargs = { prompt = "select_account" }\nserver_metadata_url = "' + idp.issuer,
+    );
     idp.scenario = { authorize: { rejectPrompt: "select_account" } };
     const { response } = await attempt();
     await expectRefused(response, 400);
@@ -262,9 +294,18 @@ describe("userinfo (asked only when the ID token lacks the claims its scopes ask
   }
 
   it("a conformant provider's userinfo fills in email and name; the ID token's claims win", async () => {
-    idp.scenario = { token: { claims: { email: undefined, name: undefined, locale: "fr" } }, userinfo: { claims: { locale: "de" } } };
+    idp.scenario = {
+      token: { claims: { email: undefined, name: undefined, locale: "fr" } },
+      userinfo: { claims: { locale: "de" } },
+    };
     const claims = await loggedInClaims();
-    expect(claims).toMatchObject({ sub: "hostile-user", email: "hostile-user@hostile.test", name: "Hostile User", groups: ["from-userinfo"], locale: "fr" });
+    expect(claims).toMatchObject({
+      sub: "hostile-user",
+      email: "hostile-user@hostile.test",
+      name: "Hostile User",
+      groups: ["from-userinfo"],
+      locale: "fr",
+    });
     expect(idp.count("/userinfo")).toBe(1);
   });
 
@@ -328,7 +369,13 @@ describe("the authorization response (refused with 400, no code redeemed)", () =
   });
 
   it("an error with a wrong state is refused as a state failure and its text is not reflected", async () => {
-    idp.scenario = { authorize: { error: "access_denied", error_description: "Call +1-555-SCAMMER to unlock your account", state: "B".repeat(43) } };
+    idp.scenario = {
+      authorize: {
+        error: "access_denied",
+        error_description: "Call +1-555-SCAMMER to unlock your account",
+        state: "B".repeat(43),
+      },
+    };
     const html = await expectAuthResponseRefused();
     expect(html).not.toContain("SCAMMER");
     expect(html).not.toContain("access denied");
@@ -402,17 +449,25 @@ describe("the ID token (refused with 502 after the token request)", () => {
   });
 
   it("alg none, with metadata advertising none", async () => {
-    idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["none", "RS256"] } }, token: { signWith: "none" } };
+    idp.scenario = {
+      metadata: { override: { id_token_signing_alg_values_supported: ["none", "RS256"] } },
+      token: { signWith: "none" },
+    };
     await expectIdTokenRefused();
   });
 
   it("HS256 signed with the client secret", async () => {
-    idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["HS256", "RS256"] } }, token: { signWith: "hs256" } };
+    idp.scenario = {
+      metadata: { override: { id_token_signing_alg_values_supported: ["HS256", "RS256"] } },
+      token: { signWith: "hs256" },
+    };
     await expectIdTokenRefused();
   });
 
   it("a crit header with an unknown extension", async () => {
-    idp.scenario = { token: { header: { crit: ["urn:hostile:must-understand"], "urn:hostile:must-understand": true } } };
+    idp.scenario = {
+      token: { header: { crit: ["urn:hostile:must-understand"], "urn:hostile:must-understand": true } },
+    };
     await expectIdTokenRefused();
   });
 
@@ -487,7 +542,9 @@ describe("the ID token (refused with 502 after the token request)", () => {
   });
 
   it("a valid ID token too large for the identity cookies (20 KB of random claims)", async () => {
-    idp.scenario = { token: { claims: { groups: Array.from({ length: 200 }, () => randomBytes(75).toString("base64url")) } } };
+    idp.scenario = {
+      token: { claims: { groups: Array.from({ length: 200 }, () => randomBytes(75).toString("base64url")) } },
+    };
     const { response } = await attempt();
     await expectRefused(response, 502);
     expect(logLine()).toContain("IDENTITY_TOO_LARGE");
@@ -504,7 +561,9 @@ describe("the token endpoint (502, or 504 when it hangs)", () => {
   });
 
   it("400 invalid_grant", async () => {
-    idp.scenario = { token: { status: 400, body: JSON.stringify({ error: "invalid_grant", error_description: "<b>nope</b>" }) } };
+    idp.scenario = {
+      token: { status: 400, body: JSON.stringify({ error: "invalid_grant", error_description: "<b>nope</b>" }) },
+    };
     const { response } = await attempt();
     const html = await expectRefused(response, 502);
     expect(html).not.toContain("<b>nope");
@@ -512,14 +571,22 @@ describe("the token endpoint (502, or 504 when it hangs)", () => {
   });
 
   it("500 with an HTML body", async () => {
-    idp.scenario = { token: { status: 500, body: "<html><body><h1>Internal Server Error</h1></body></html>", contentType: "text/html" } };
+    idp.scenario = {
+      token: {
+        status: 500,
+        body: "<html><body><h1>Internal Server Error</h1></body></html>",
+        contentType: "text/html",
+      },
+    };
     const { response } = await attempt();
     const html = await expectRefused(response, 502);
     expect(html).not.toContain("Internal Server Error");
   });
 
   it("200 with a body that is not JSON", async () => {
-    idp.scenario = { token: { body: "access_token=abc&token_type=bearer", contentType: "application/x-www-form-urlencoded" } };
+    idp.scenario = {
+      token: { body: "access_token=abc&token_type=bearer", contentType: "application/x-www-form-urlencoded" },
+    };
     const { response } = await attempt();
     await expectRefused(response, 502);
   });
@@ -621,7 +688,10 @@ describe("discovery (the login route answers 502/504 and sets no cookie)", () =>
   });
 
   it("a client registered for another advertised algorithm (PS256) logs in", async () => {
-    idp.scenario = { metadata: { override: { id_token_signing_alg_values_supported: ["RS256", "PS256"] } }, token: { signWith: "ps256" } };
+    idp.scenario = {
+      metadata: { override: { id_token_signing_alg_values_supported: ["RS256", "PS256"] } },
+      token: { signWith: "ps256" },
+    };
     const { response } = await attempt();
     expect(response.status).toBe(303);
     expect(identityWrites(response)).toHaveLength(1);
@@ -639,7 +709,12 @@ describe("discovery (the login route answers 502/504 and sets no cookie)", () =>
     expect(response.status).toBe(303);
     jar.apply(response);
     const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
-    expect(identity?.claims).toMatchObject({ sub: "hostile-user", provider: "backup", iss: backup.issuer, aud: backup.clientId });
+    expect(identity?.claims).toMatchObject({
+      sub: "hostile-user",
+      provider: "backup",
+      iss: backup.issuer,
+      aud: backup.clientId,
+    });
     expect(idp.count("/token")).toBe(0);
     expect(backup.count("/token")).toBe(1);
   });

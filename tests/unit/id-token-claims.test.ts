@@ -60,7 +60,9 @@ describe("checkExtraClaims", () => {
 
   it("accepts iat at the edges of the window", () => {
     expect(() => checkExtraClaims(claims({ iat: NOW + MAX_CLOCK_SKEW_S }), CLIENT_ID, NOW)).not.toThrow();
-    expect(() => checkExtraClaims(claims({ iat: NOW - MAX_ID_TOKEN_AGE_S - MAX_CLOCK_SKEW_S }), CLIENT_ID, NOW)).not.toThrow();
+    expect(() =>
+      checkExtraClaims(claims({ iat: NOW - MAX_ID_TOKEN_AGE_S - MAX_CLOCK_SKEW_S }), CLIENT_ID, NOW),
+    ).not.toThrow();
   });
 
   it.each([

@@ -25,7 +25,10 @@ redirect_uri = "http://localhost:3000/callbacks/other"
 }
 
 async function cookieHeader(secrets: string[], sub = "alice"): Promise<string> {
-  const writes = await identityCookies({ claims: { sub, provider: "default" }, tokens: {} }, new Map(), { secrets, secure: false });
+  const writes = await identityCookies({ claims: { sub, provider: "default" }, tokens: {} }, new Map(), {
+    secrets,
+    secure: false,
+  });
   return writes.map((w) => `${w.name}=${w.value}`).join("; ");
 }
 
@@ -34,7 +37,8 @@ function setCookies(response: Response): string[] {
 }
 
 const middleware = authMiddleware({ protect: ["/protected"] });
-const call = (path: string, headers: Record<string, string> = {}) => middleware(new NextRequest(`http://localhost:3000${path}`, { headers }));
+const call = (path: string, headers: Record<string, string> = {}) =>
+  middleware(new NextRequest(`http://localhost:3000${path}`, { headers }));
 
 let saved: string | undefined;
 beforeEach(() => {
@@ -66,7 +70,13 @@ describe("authMiddleware", () => {
     const valid = await cookieHeader([NEW]);
     const tampered = valid.slice(0, 40) + (valid[40] === "A" ? "B" : "A") + valid.slice(41);
     const foreign = await cookieHeader(["another-secret-0123456789-0123456789-xyz"]);
-    for (const cookie of [tampered, foreign, "auth_user=garbage", "auth_user=Fe26.2*1*2*3*4*5*6*7~2", "auth_user=2~Fe26.2"]) {
+    for (const cookie of [
+      tampered,
+      foreign,
+      "auth_user=garbage",
+      "auth_user=Fe26.2*1*2*3*4*5*6*7~2",
+      "auth_user=2~Fe26.2",
+    ]) {
       const response = await call("/protected", { cookie });
       expect(response.status, cookie.slice(0, 30)).toBe(307);
     }
@@ -78,7 +88,9 @@ describe("authMiddleware", () => {
   });
 
   it("lets server actions through (a redirect would be swallowed by fetch)", async () => {
-    const response = await middleware(new NextRequest("http://localhost:3000/protected", { method: "POST", headers: { "next-action": "abc" } }));
+    const response = await middleware(
+      new NextRequest("http://localhost:3000/protected", { method: "POST", headers: { "next-action": "abc" } }),
+    );
     expect(response.headers.get("x-middleware-next")).toBe("1");
   });
 
@@ -146,7 +158,9 @@ describe("authMiddleware", () => {
     const anonymous = await gate(new NextRequest("http://localhost:3000/auth/account"));
     expect(anonymous.status).toBe(307);
     expect(new URL(anonymous.headers.get("location")!).searchParams.get("returnTo")).toBe("/auth/account");
-    const loggedIn = await gate(new NextRequest("http://localhost:3000/auth/account", { headers: { cookie: await cookieHeader([NEW]) } }));
+    const loggedIn = await gate(
+      new NextRequest("http://localhost:3000/auth/account", { headers: { cookie: await cookieHeader([NEW]) } }),
+    );
     expect(loggedIn.headers.get("x-middleware-next")).toBe("1");
     // A rotation re-seal happens there too: only the library's own routes manage the cookie themselves.
     const rotated = await call("/auth/profile", { cookie: await cookieHeader([OLD]) });
@@ -162,7 +176,7 @@ describe("authMiddleware", () => {
   it("survives 2,000 random and mutated cookie values: no exception, never let through", async () => {
     const valid = await cookieHeader([NEW]);
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alphabet = "Fe26.2*~0123456789abcdefABCDEF_-=;%\u0000\u00e9";
     for (let i = 0; i < 2000; i++) {
       let cookie: string;

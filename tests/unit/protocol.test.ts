@@ -20,7 +20,10 @@ function providerFrom(extra = "", name = "google"): ProviderConfig {
   );
   if (state.status !== "ok") throw new Error(`bad test config: ${state.status}`);
   const provider = state.config.providers.get(name);
-  if (!provider) throw new Error(`bad test provider: ${JSON.stringify(state.config.providerErrors.get(name)?.map((e) => e.message))}`);
+  if (!provider)
+    throw new Error(
+      `bad test provider: ${JSON.stringify(state.config.providerErrors.get(name)?.map((e) => e.message))}`,
+    );
   return provider;
 }
 
@@ -37,9 +40,17 @@ function server(overrides: Partial<oauth.AuthorizationServer> = {}): oauth.Autho
 describe("expectedIssuer", () => {
   it.each([
     ["Google", "https://accounts.google.com/.well-known/openid-configuration", "https://accounts.google.com/"],
-    ["Keycloak", "https://kc.example/realms/my-realm/.well-known/openid-configuration", "https://kc.example/realms/my-realm"],
+    [
+      "Keycloak",
+      "https://kc.example/realms/my-realm/.well-known/openid-configuration",
+      "https://kc.example/realms/my-realm",
+    ],
     ["Auth0", "https://tenant.eu.auth0.com/.well-known/openid-configuration", "https://tenant.eu.auth0.com/"],
-    ["Entra ID", "https://login.microsoftonline.com/tenant-id/v2.0/.well-known/openid-configuration", "https://login.microsoftonline.com/tenant-id/v2.0"],
+    [
+      "Entra ID",
+      "https://login.microsoftonline.com/tenant-id/v2.0/.well-known/openid-configuration",
+      "https://login.microsoftonline.com/tenant-id/v2.0",
+    ],
     ["a loopback provider", "http://127.0.0.1:9000/.well-known/openid-configuration", "http://127.0.0.1:9000/"],
   ])("strips the well-known suffix of a %s URL", (_, url, issuer) => {
     expect(expectedIssuer(url)?.href).toBe(issuer);
@@ -47,8 +58,12 @@ describe("expectedIssuer", () => {
 
   it("matches the issuer strings those providers publish, as oauth4webapi compares them", () => {
     // Google publishes "https://accounts.google.com" (no slash), Auth0 "https://tenant.eu.auth0.com/" (slash).
-    expect(expectedIssuer("https://accounts.google.com/.well-known/openid-configuration")?.href).toBe(new URL("https://accounts.google.com").href);
-    expect(expectedIssuer("https://tenant.eu.auth0.com/.well-known/openid-configuration")?.href).toBe(new URL("https://tenant.eu.auth0.com/").href);
+    expect(expectedIssuer("https://accounts.google.com/.well-known/openid-configuration")?.href).toBe(
+      new URL("https://accounts.google.com").href,
+    );
+    expect(expectedIssuer("https://tenant.eu.auth0.com/.well-known/openid-configuration")?.href).toBe(
+      new URL("https://tenant.eu.auth0.com/").href,
+    );
   });
 
   it.each([
@@ -91,7 +106,9 @@ describe("acceptedSigningAlgorithms", () => {
 });
 
 describe("authorizationRequest", () => {
-  const provider = providerFrom('client_kwargs = { prompt = "login", login_hint = "ada@example.com", hd = "example.com" }');
+  const provider = providerFrom(
+    'client_kwargs = { prompt = "login", login_hint = "ada@example.com", hd = "example.com" }',
+  );
 
   it("builds a code flow request with PKCE S256, state, nonce and the client_kwargs", async () => {
     const { url, transaction } = await authorizationRequest(provider, server(), "/dashboard");
@@ -112,7 +129,19 @@ describe("authorizationRequest", () => {
     expect(transaction.state).toMatch(/^[A-Za-z0-9_-]{16,128}$/);
     for (const key of new Set(params.keys())) expect(params.getAll(key), key).toHaveLength(1);
     expect([...params.keys()].sort()).toEqual(
-      ["client_id", "code_challenge", "code_challenge_method", "hd", "login_hint", "nonce", "prompt", "redirect_uri", "response_type", "scope", "state"].sort(),
+      [
+        "client_id",
+        "code_challenge",
+        "code_challenge_method",
+        "hd",
+        "login_hint",
+        "nonce",
+        "prompt",
+        "redirect_uri",
+        "response_type",
+        "scope",
+        "state",
+      ].sort(),
     );
   });
 
@@ -134,7 +163,9 @@ describe("authorizationRequest", () => {
   });
 
   it("keeps the authorization endpoint's own query parameters, ours winning on conflicts", async () => {
-    const as = server({ authorization_endpoint: "https://idp.example/oauth2/authorize?tenant=t1&ui=dark&response_type=token" });
+    const as = server({
+      authorization_endpoint: "https://idp.example/oauth2/authorize?tenant=t1&ui=dark&response_type=token",
+    });
     const { url } = await authorizationRequest(provider, as, "/");
     expect(url.pathname).toBe("/oauth2/authorize");
     expect(url.searchParams.get("tenant")).toBe("t1");
@@ -153,7 +184,9 @@ describe("authorizationRequest", () => {
   });
 
   it("does not send token_endpoint_auth_method or code_challenge_method from client_kwargs", async () => {
-    const p = providerFrom('client_kwargs = { token_endpoint_auth_method = "client_secret_post", code_challenge_method = "S256" }');
+    const p = providerFrom(
+      'client_kwargs = { token_endpoint_auth_method = "client_secret_post", code_challenge_method = "S256" }',
+    );
     const { url } = await authorizationRequest(p, server(), "/");
     expect(url.searchParams.has("token_endpoint_auth_method")).toBe(false);
     expect(url.searchParams.getAll("code_challenge_method")).toEqual(["S256"]);
@@ -176,12 +209,19 @@ describe("endSessionUrl", () => {
     expect(endSessionUrl(provider, server(), "id-token")).toBeUndefined();
   });
 
-  it.each(["not a url", "javascript:alert(1)", "ftp://idp.example/logout", "data:text/html,x"])("is undefined for the endpoint %j", (endpoint) => {
-    expect(endSessionUrl(provider, server({ end_session_endpoint: endpoint }), "id-token")).toBeUndefined();
-  });
+  it.each(["not a url", "javascript:alert(1)", "ftp://idp.example/logout", "data:text/html,x"])(
+    "is undefined for the endpoint %j",
+    (endpoint) => {
+      expect(endSessionUrl(provider, server({ end_session_endpoint: endpoint }), "id-token")).toBeUndefined();
+    },
+  );
 
   it("sends client_id, post_logout_redirect_uri and id_token_hint", () => {
-    const url = endSessionUrl(provider, server({ end_session_endpoint: "https://idp.example/logout" }), "header.payload.sig");
+    const url = endSessionUrl(
+      provider,
+      server({ end_session_endpoint: "https://idp.example/logout" }),
+      "header.payload.sig",
+    );
     expect(url?.origin + (url?.pathname ?? "")).toBe("https://idp.example/logout");
     expect(Object.fromEntries(url?.searchParams ?? [])).toEqual({
       client_id: "client-123",
@@ -227,9 +267,14 @@ describe("endSessionUrl with logout_params (Streamlit's proposal)", () => {
   const claims = { sub: "u1", email: "ada@example.com", groups: ["a"] };
 
   it("Cognito: redirect_uri instead of post_logout_redirect_uri, no id_token_hint", () => {
-    const provider = providerFrom('logout_params = { redirect_uri = "{post_logout_redirect_uri}", post_logout_redirect_uri = "", id_token_hint = "" }');
+    const provider = providerFrom(
+      'logout_params = { redirect_uri = "{post_logout_redirect_uri}", post_logout_redirect_uri = "", id_token_hint = "" }',
+    );
     const url = endSessionUrl(provider, as, "id.token.value", claims)!;
-    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: "client-123", redirect_uri: "https://app.example/oauth2callback" });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: "client-123",
+      redirect_uri: "https://app.example/oauth2callback",
+    });
   });
 
   it("a claim template: logout_hint from the user's email", () => {
@@ -262,7 +307,10 @@ describe("endSessionUrl with logout_params (Streamlit's proposal)", () => {
     ['logout_params = "x"', '"logout_params" must be a table'],
     ["logout_params = { a = 1 }", "logout_params.a must be a string"],
   ])("refuses %s", (line, problem) => {
-    const state = parseAuthConfig(`[auth]\nredirect_uri = "https://app.example/cb"\ncookie_secret = "${"x".repeat(40)}"\n${line}\n`, { source: "secrets.toml" });
+    const state = parseAuthConfig(
+      `[auth]\nredirect_uri = "https://app.example/cb"\ncookie_secret = "${"x".repeat(40)}"\n${line}\n`,
+      { source: "secrets.toml" },
+    );
     expect(state.status).toBe("invalid");
     expect(state.status === "invalid" && state.errors[0]?.message).toContain(problem);
   });

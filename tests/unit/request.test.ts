@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isBackgroundRequest, isFramed, isPrefetch, isSameOriginRequest, requestCookies } from "@/lib/auth/routes/request";
+import {
+  isBackgroundRequest,
+  isFramed,
+  isPrefetch,
+  isSameOriginRequest,
+  requestCookies,
+} from "@/lib/auth/routes/request";
 
 const ORIGIN = "https://app.example";
 
@@ -17,8 +23,12 @@ describe("isSameOriginRequest", () => {
   });
 
   it("trusts Sec-Fetch-Site over Origin and Referer", () => {
-    expect(isSameOriginRequest(request({ "sec-fetch-site": "cross-site", origin: ORIGIN, referer: `${ORIGIN}/x` }), ORIGIN)).toBe(false);
-    expect(isSameOriginRequest(request({ "sec-fetch-site": "same-origin", origin: "https://evil.test" }), ORIGIN)).toBe(true);
+    expect(
+      isSameOriginRequest(request({ "sec-fetch-site": "cross-site", origin: ORIGIN, referer: `${ORIGIN}/x` }), ORIGIN),
+    ).toBe(false);
+    expect(isSameOriginRequest(request({ "sec-fetch-site": "same-origin", origin: "https://evil.test" }), ORIGIN)).toBe(
+      true,
+    );
   });
 
   it("falls back to Origin", () => {
@@ -29,13 +39,15 @@ describe("isSameOriginRequest", () => {
     expect(isSameOriginRequest(request({ origin: "https://sub.app.example" }), ORIGIN)).toBe(false);
   });
 
-  it('is false for Origin: null, even with a same-origin Referer', () => {
+  it("is false for Origin: null, even with a same-origin Referer", () => {
     expect(isSameOriginRequest(request({ origin: "null" }), ORIGIN)).toBe(false);
     expect(isSameOriginRequest(request({ origin: "null", referer: `${ORIGIN}/page` }), ORIGIN)).toBe(false);
   });
 
   it("prefers Origin over Referer", () => {
-    expect(isSameOriginRequest(request({ origin: "https://evil.test", referer: `${ORIGIN}/page` }), ORIGIN)).toBe(false);
+    expect(isSameOriginRequest(request({ origin: "https://evil.test", referer: `${ORIGIN}/page` }), ORIGIN)).toBe(
+      false,
+    );
   });
 
   it("falls back to Referer", () => {
@@ -62,12 +74,15 @@ describe("isPrefetch", () => {
     expect(isPrefetch(request(headers))).toBe(true);
   });
 
-  it.each<Record<string, string>>([{}, { "next-router-prefetch": "0" }, { purpose: "navigate" }, { "sec-purpose": "prerender" }, { "sec-fetch-dest": "document" }])(
-    "is false for %j",
-    (headers) => {
-      expect(isPrefetch(request(headers))).toBe(false);
-    },
-  );
+  it.each<Record<string, string>>([
+    {},
+    { "next-router-prefetch": "0" },
+    { purpose: "navigate" },
+    { "sec-purpose": "prerender" },
+    { "sec-fetch-dest": "document" },
+  ])("is false for %j", (headers) => {
+    expect(isPrefetch(request(headers))).toBe(false);
+  });
 });
 
 describe("isFramed", () => {
@@ -96,12 +111,15 @@ describe("isBackgroundRequest", () => {
     expect(isBackgroundRequest(request(headers))).toBe(true);
   });
 
-  it.each<Record<string, string>>([{}, { "sec-fetch-dest": "document" }, { "sec-fetch-dest": "iframe" }, { "sec-fetch-dest": "frame" }, { rsc: "0" }])(
-    "is false for %j (a page load, or a frame that gets its own answer)",
-    (headers) => {
-      expect(isBackgroundRequest(request(headers))).toBe(false);
-    },
-  );
+  it.each<Record<string, string>>([
+    {},
+    { "sec-fetch-dest": "document" },
+    { "sec-fetch-dest": "iframe" },
+    { "sec-fetch-dest": "frame" },
+    { rsc: "0" },
+  ])("is false for %j (a page load, or a frame that gets its own answer)", (headers) => {
+    expect(isBackgroundRequest(request(headers))).toBe(false);
+  });
 });
 
 describe("requestCookies", () => {

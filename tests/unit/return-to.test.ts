@@ -72,7 +72,6 @@ describe("safeReturnTo", () => {
   });
 });
 
-
 const ALPHABET = [
   ..."/\\:@%.?#",
   ..."/////....",

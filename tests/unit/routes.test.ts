@@ -47,9 +47,10 @@ server_metadata_url = "http://127.0.0.1:${hangingPort}/.well-known/openid-config
 ${extra}`;
 }
 
-
 const get = (url: string, jar?: Jar, headers: Record<string, string> = {}) =>
-  new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin", ...headers } });
+  new Request(url, {
+    headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin", ...headers },
+  });
 
 /** Runs the provider side of a login with fetch: authorize, sign in as `user`, and return the callback URL. */
 async function signInAtProvider(authorizeUrl: string, user: string, redirectUri = REDIRECT_URI): Promise<string> {
@@ -57,7 +58,11 @@ async function signInAtProvider(authorizeUrl: string, user: string, redirectUri 
   let url = authorizeUrl;
   let init: RequestInit = {};
   for (let hop = 0; hop < 10; hop++) {
-    const response = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: idpJar.header() } });
+    const response = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), cookie: idpJar.header() },
+    });
     idpJar.apply(response);
     init = {};
     const location = response.headers.get("location");
@@ -69,7 +74,11 @@ async function signInAtProvider(authorizeUrl: string, user: string, redirectUri 
     }
     if (response.status === 200 && url.includes("/interaction/")) {
       url = `${url.replace(/\/$/, "")}/login`;
-      init = { method: "POST", body: new URLSearchParams({ login: user }), headers: { "content-type": "application/x-www-form-urlencoded" } };
+      init = {
+        method: "POST",
+        body: new URLSearchParams({ login: user }),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      };
       continue;
     }
     throw new Error(`unexpected ${response.status} at ${url}`);
@@ -85,7 +94,11 @@ async function startLogin(jar: Jar, query = ""): Promise<string> {
 }
 
 beforeAll(async () => {
-  idp = await startLocalIdp({ port: 0, quiet: true, clients: [{ ...CLIENT, redirect_uris: [REDIRECT_URI, BASE_REDIRECT_URI] }] });
+  idp = await startLocalIdp({
+    port: 0,
+    quiet: true,
+    clients: [{ ...CLIENT, redirect_uris: [REDIRECT_URI, BASE_REDIRECT_URI] }],
+  });
   hanging = createServer(() => {
     /* never answers */
   });
@@ -164,7 +177,11 @@ describe("GET /auth/login", () => {
   });
 
   it("does not start a login for the router's RSC fetch or a subresource: 204 makes the router load the page", async () => {
-    const variants: Record<string, string>[] = [{ rsc: "1" }, { "sec-fetch-dest": "empty" }, { "sec-fetch-dest": "image" }];
+    const variants: Record<string, string>[] = [
+      { rsc: "1" },
+      { "sec-fetch-dest": "empty" },
+      { "sec-fetch-dest": "image" },
+    ];
     for (const headers of variants) {
       const response = await handleLogin(get(`${APP}/auth/login`, undefined, headers));
       expect(response.status).toBe(204);
@@ -177,7 +194,9 @@ describe("GET /auth/login", () => {
   });
 
   it("moves a login begun on another loopback host to the configured one (cookies are per host)", async () => {
-    const response = await handleLogin(get(`${APP}/auth/login?provider=down&returnTo=%2Fx`, undefined, { host: "127.0.0.1:3000" }));
+    const response = await handleLogin(
+      get(`${APP}/auth/login?provider=down&returnTo=%2Fx`, undefined, { host: "127.0.0.1:3000" }),
+    );
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe(`${APP}/auth/login?provider=down&returnTo=%2Fx`);
     expect(response.headers.getSetCookie()).toEqual([]);
@@ -210,7 +229,7 @@ describe("GET /auth/login", () => {
   });
 
   it("explains a misconfigured provider as a configuration problem, not the provider's", async () => {
-    process.env["AUTH_SECRETS"] = config("[auth.broken]\nclient_id = \"only-id\"\n");
+    process.env["AUTH_SECRETS"] = config('[auth.broken]\nclient_id = "only-id"\n');
     const response = await handleLogin(get(`${APP}/auth/login?provider=broken`));
     expect(response.status).toBe(500);
     const html = await response.text();
@@ -219,7 +238,7 @@ describe("GET /auth/login", () => {
   });
 
   it("explains a missing configuration with a readable 500 page", async () => {
-    process.env["AUTH_SECRETS"] = "[auth]\nredirect_uri = \"http://localhost:3000/cb\"\n";
+    process.env["AUTH_SECRETS"] = '[auth]\nredirect_uri = "http://localhost:3000/cb"\n';
     const response = await handleLogin(get(`${APP}/auth/login`));
     expect(response.status).toBe(500);
     const html = await response.text();
@@ -240,7 +259,13 @@ describe("the callback", () => {
     jar.apply(response);
     expect([...jar.cookies.keys()]).toEqual(["auth_user"]);
     const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
-    expect(identity?.claims).toMatchObject({ sub: "mallory", email: "mallory@example.test", provider: "default", iss: idp.issuer, aud: CLIENT.client_id });
+    expect(identity?.claims).toMatchObject({
+      sub: "mallory",
+      email: "mallory@example.test",
+      provider: "default",
+      iss: idp.issuer,
+      aud: CLIENT.client_id,
+    });
     expect(identity?.tokens).toEqual({});
     expect(identity?.idToken).toMatch(/^ey/);
 
@@ -250,7 +275,10 @@ describe("the callback", () => {
   });
 
   it("puts exposed tokens in the identity only when expose_tokens asks", async () => {
-    process.env["AUTH_SECRETS"] = config().replace('cookie_secret = "', 'expose_tokens = ["id", "access"]\ncookie_secret = "');
+    process.env["AUTH_SECRETS"] = config().replace(
+      'cookie_secret = "',
+      'expose_tokens = ["id", "access"]\ncookie_secret = "',
+    );
     const jar = new Jar();
     const response = await handleCallback(get(await signInAtProvider(await startLogin(jar), "trent"), jar));
     jar.apply(response);
@@ -279,7 +307,10 @@ describe("the callback", () => {
     const jar = new Jar();
     const state = new URL(await startLogin(jar)).searchParams.get("state")!;
     const response = await handleCallback(
-      get(`${REDIRECT_URI}?error=access_denied&error_description=${encodeURIComponent("<script>x</script>")}&state=${state}&iss=${encodeURIComponent(idp.issuer)}`, jar),
+      get(
+        `${REDIRECT_URI}?error=access_denied&error_description=${encodeURIComponent("<script>x</script>")}&state=${state}&iss=${encodeURIComponent(idp.issuer)}`,
+        jar,
+      ),
     );
     expect(response.status).toBe(400);
     const html = await response.text();
@@ -332,7 +363,10 @@ describe("/auth/logout", () => {
   });
 
   it("applies logout_params: a logout_hint from the user's email, no id_token_hint", async () => {
-    process.env["AUTH_SECRETS"] = config().replace('cookie_secret = "', 'logout_params = { logout_hint = "{email}", id_token_hint = "" }\ncookie_secret = "');
+    process.env["AUTH_SECRETS"] = config().replace(
+      'cookie_secret = "',
+      'logout_params = { logout_hint = "{email}", id_token_hint = "" }\ncookie_secret = "',
+    );
     const jar = await loggedIn();
     const location = new URL((await handleLogout(get(`${APP}/auth/logout`, jar))).headers.get("location")!);
     expect(location.searchParams.get("logout_hint")).toBe("victor@example.test");
@@ -344,7 +378,10 @@ describe("/auth/logout", () => {
     const jar = await loggedIn();
     for (const request of [
       get(`${APP}/auth/logout`, jar, { "sec-fetch-site": "cross-site" }),
-      new Request(`${APP}/auth/logout`, { method: "POST", headers: { cookie: jar.header(), origin: "https://evil.example" } }),
+      new Request(`${APP}/auth/logout`, {
+        method: "POST",
+        headers: { cookie: jar.header(), origin: "https://evil.example" },
+      }),
       new Request(`${APP}/auth/logout`, { headers: { cookie: jar.header() } }),
     ]) {
       const response = await handleLogout(request);
@@ -356,7 +393,9 @@ describe("/auth/logout", () => {
 
   it("accepts the app's own POST (the button on the confirmation page)", async () => {
     const jar = await loggedIn();
-    const response = await handleLogout(new Request(`${APP}/auth/logout`, { method: "POST", headers: { cookie: jar.header(), origin: APP } }));
+    const response = await handleLogout(
+      new Request(`${APP}/auth/logout`, { method: "POST", headers: { cookie: jar.header(), origin: APP } }),
+    );
     expect(response.status).toBe(303);
     jar.apply(response);
     expect(jar.cookies.size).toBe(0);
@@ -396,10 +435,14 @@ describe(`under basePath "${BASE}"`, () => {
     expect(bare.headers.get("location")).toBe(`${APP}${BASE}/`);
     const home = await handleLogout(get(`${APP}${BASE}/auth/logout`, new Jar()));
     expect(home.headers.get("location")).toBe(`${APP}${BASE}/`);
-    const page = await (await handleLogout(get(`${APP}${BASE}/auth/logout`, new Jar(), { "sec-fetch-site": "cross-site" }))).text();
+    const page = await (
+      await handleLogout(get(`${APP}${BASE}/auth/logout`, new Jar(), { "sec-fetch-site": "cross-site" }))
+    ).text();
     expect(page).toContain(`<form method="post" action="${BASE}/auth/logout">`);
     expect(page).toContain(`<a href="${BASE}/">Back to the app</a>`);
-    const framed = await (await handleLogin(get(`${APP}${BASE}/auth/login?provider=default`, new Jar(), { "sec-fetch-dest": "iframe" }))).text();
+    const framed = await (
+      await handleLogin(get(`${APP}${BASE}/auth/login?provider=default`, new Jar(), { "sec-fetch-dest": "iframe" }))
+    ).text();
     expect(framed).toContain(`href="${BASE}/auth/login?provider=default"`);
   });
 });

@@ -12,19 +12,37 @@ afterEach(() => {
 });
 
 it("mints a cookie that the app reads as that user, with Request headers (Vitest)", async () => {
-  const cookies = await testIdentityCookies({ sub: "ada", email: "ada@example.test" }, { cookieSecret: SECRET, provider: "google" });
+  const cookies = await testIdentityCookies(
+    { sub: "ada", email: "ada@example.test" },
+    { cookieSecret: SECRET, provider: "google" },
+  );
   expect(cookies).toHaveLength(1);
-  expect(cookies[0]).toMatchObject({ name: "auth_user", url: "http://localhost:3000", httpOnly: true, sameSite: "Lax", secure: false });
-  const identity = await readIdentity(parseCookieHeader(testCookieHeader(cookies)), { secrets: [SECRET], secure: false });
+  expect(cookies[0]).toMatchObject({
+    name: "auth_user",
+    url: "http://localhost:3000",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: false,
+  });
+  const identity = await readIdentity(parseCookieHeader(testCookieHeader(cookies)), {
+    secrets: [SECRET],
+    secure: false,
+  });
   expect(identity?.claims).toEqual({ sub: "ada", email: "ada@example.test", provider: "google" });
 
-  process.env["AUTH_SECRETS"] = `[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\ncookie_secret = "${SECRET}"\n`;
+  process.env["AUTH_SECRETS"] =
+    `[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\ncookie_secret = "${SECRET}"\n`;
   const middleware = authMiddleware({ protect: ["/admin"] });
-  const response = await middleware(new NextRequest("http://localhost:3000/admin", { headers: { cookie: testCookieHeader(cookies) } }));
+  const response = await middleware(
+    new NextRequest("http://localhost:3000/admin", { headers: { cookie: testCookieHeader(cookies) } }),
+  );
   expect(response.headers.get("x-middleware-next")).toBe("1");
 });
 
 it("uses the __Host- name and Secure for an https app", async () => {
-  const [cookie] = await testIdentityCookies({ sub: "ada" }, { cookieSecret: SECRET, url: "https://app.example/some/page" });
+  const [cookie] = await testIdentityCookies(
+    { sub: "ada" },
+    { cookieSecret: SECRET, url: "https://app.example/some/page" },
+  );
   expect(cookie).toMatchObject({ name: "__Host-auth_user", url: "https://app.example", secure: true });
 });

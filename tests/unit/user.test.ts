@@ -210,7 +210,10 @@ describe("tokens", () => {
       (user.tokens as { access?: string }).access = "forged";
     }, "user.tokens object");
     expectModificationError(() => delete (user.tokens as { id?: string }).id, "user.tokens object");
-    expectModificationError(() => Object.defineProperty(user.tokens, "access", { value: "forged" }), "user.tokens object");
+    expectModificationError(
+      () => Object.defineProperty(user.tokens, "access", { value: "forged" }),
+      "user.tokens object",
+    );
     expectModificationError(() => {
       (user as unknown as { tokens: unknown }).tokens = { id: "forged" };
     });

@@ -1,5 +1,15 @@
 import { defineConfig, devices } from "@playwright/test";
-import { APP_DIR, APP_PORT, APP_URL, CLIENT, IDP_ORIGIN, IDP_PORT, NODE_BINARY, REDIRECT_URI, SECRETS_TOML } from "./variant";
+import {
+  APP_DIR,
+  APP_PORT,
+  APP_URL,
+  CLIENT,
+  IDP_ORIGIN,
+  IDP_PORT,
+  NODE_BINARY,
+  REDIRECT_URI,
+  SECRETS_TOML,
+} from "./variant";
 
 /** Run by scripts/e2e-variants.mjs against a copy of the app built another way (runtime, gate, basePath). */
 export default defineConfig({
@@ -18,7 +28,16 @@ export default defineConfig({
         ...devices["Desktop Chrome"],
         launchOptions: {
           executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-          args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
         },
       },
     },

@@ -27,5 +27,7 @@ export function withoutBasePath(path: string, basePath = appBasePath()): string 
 export const AUTH_ROUTES = ["/auth/login", "/auth/callback", "/auth/logout"] as const;
 
 export function isAuthRoute(pathname: string): boolean {
-  return AUTH_ROUTES.some((route) => pathname === route || pathname === `${route}/` || pathname.startsWith(`${route}/`));
+  return AUTH_ROUTES.some(
+    (route) => pathname === route || pathname === `${route}/` || pathname.startsWith(`${route}/`),
+  );
 }

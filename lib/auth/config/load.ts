@@ -81,7 +81,8 @@ export function loadConfig(now = Date.now()): ConfigState {
   const found = findConfigText();
   let state: ConfigState;
   if (found === undefined) state = { status: "absent", reason: NO_CONFIG };
-  else if (found instanceof AuthConfigError) state = { status: "invalid", source: found.source, errors: [found], warnings: [] };
+  else if (found instanceof AuthConfigError)
+    state = { status: "invalid", source: found.source, errors: [found], warnings: [] };
   else state = parseAuthConfig(found.text, parseOptionsFromEnv(found.source));
   report(state);
   cached = { key, state, checkedAt: now, env: envKey };

@@ -27,7 +27,14 @@ export const DEFAULT_PROMPT = "select_account";
 export const MIN_SECRET_LENGTH = 32;
 
 export const SHARED_KEYS = ["redirect_uri", "cookie_secret", "expose_tokens", "logout_params"] as const;
-export const PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url", "client_kwargs", "redirect_uri", "logout_params"] as const;
+export const PROVIDER_KEYS = [
+  "client_id",
+  "client_secret",
+  "server_metadata_url",
+  "client_kwargs",
+  "redirect_uri",
+  "logout_params",
+] as const;
 const REQUIRED_PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url"] as const;
 /** Keys of `[auth]` that hold tables but are not providers. */
 const AUTH_TABLE_KEYS = new Set(["client_kwargs", "logout_params"]);
@@ -113,7 +120,8 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
     if (isTable(value)) providerTables.set(key, value);
     else if (!(SHARED_KEYS as readonly string[]).includes(key) && !(PROVIDER_KEYS as readonly string[]).includes(key)) {
       const known = [...SHARED_KEYS, ...PROVIDER_KEYS];
-      if (nearest(key, known) !== undefined || !PROVIDER_NAME.test(key)) warnings.push(unknownKeyWarning(source, section, key, known));
+      if (nearest(key, known) !== undefined || !PROVIDER_NAME.test(key))
+        warnings.push(unknownKeyWarning(source, section, key, known));
       else notTables.set(key, [notATableError(key, value, here)]);
     }
   }
@@ -134,9 +142,18 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const providerErrors = new Map<string, AuthConfigError[]>(notTables);
   const origin = new URL(redirectUri).origin;
   // The default provider first, then the named ones in file order.
-  const ordered = [...providerTables].sort(([a], [b]) => Number(b === DEFAULT_PROVIDER) - Number(a === DEFAULT_PROVIDER));
+  const ordered = [...providerTables].sort(
+    ([a], [b]) => Number(b === DEFAULT_PROVIDER) - Number(a === DEFAULT_PROVIDER),
+  );
   for (const [name, table] of ordered) {
-    const result = readProvider(name, table, { source, origin, defaultRedirectUri: redirectUri, sharedLogoutParams, options, warnings });
+    const result = readProvider(name, table, {
+      source,
+      origin,
+      defaultRedirectUri: redirectUri,
+      sharedLogoutParams,
+      options,
+      warnings,
+    });
     if (Array.isArray(result)) providerErrors.set(name, result);
     else providers.set(name, result);
   }
@@ -224,7 +241,13 @@ function readUrl(
   const value = raw.replaceAll("{port}", options.port ?? "3000");
   const problem = checkUrl(value);
   if (problem) {
-    errors.push(new AuthConfigError(problem.code, `"${key}" ${problem.text} (got "${redactCredentials(raw)}")`, { ...where, key, fix: problem.fix }));
+    errors.push(
+      new AuthConfigError(problem.code, `"${key}" ${problem.text} (got "${redactCredentials(raw)}")`, {
+        ...where,
+        key,
+        fix: problem.fix,
+      }),
+    );
     return undefined;
   }
   if (key !== "redirect_uri") return value;
@@ -232,22 +255,30 @@ function readUrl(
   const basePath = options.basePath ?? "";
   if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
     errors.push(
-      new AuthConfigError("INVALID_VALUE", `"${key}" points outside the app's basePath ${basePath} (got "${redactCredentials(raw)}")`, {
-        ...where,
-        key,
-        fix: `Start its path with the basePath, e.g. ${url.origin}${basePath}${url.pathname}, and register that URL at the provider.`,
-      }),
+      new AuthConfigError(
+        "INVALID_VALUE",
+        `"${key}" points outside the app's basePath ${basePath} (got "${redactCredentials(raw)}")`,
+        {
+          ...where,
+          key,
+          fix: `Start its path with the basePath, e.g. ${url.origin}${basePath}${url.pathname}, and register that URL at the provider.`,
+        },
+      ),
     );
     return undefined;
   }
   const appPath = url.pathname.slice(basePath.length) || "/";
   if (/^\/auth\/(login|logout)(\/|$)/.test(appPath)) {
     errors.push(
-      new AuthConfigError("INVALID_VALUE", `"${key}" points at the library's ${appPath.split("/")[2]} route (got "${redactCredentials(raw)}")`, {
-        ...where,
-        key,
-        fix: `Use the callback path instead, e.g. ${url.origin}${basePath}/oauth2callback (any other path works too).`,
-      }),
+      new AuthConfigError(
+        "INVALID_VALUE",
+        `"${key}" points at the library's ${appPath.split("/")[2]} route (got "${redactCredentials(raw)}")`,
+        {
+          ...where,
+          key,
+          fix: `Use the callback path instead, e.g. ${url.origin}${basePath}/oauth2callback (any other path works too).`,
+        },
+      ),
     );
     return undefined;
   }
@@ -256,12 +287,21 @@ function readUrl(
 
 /** `AUTH_ORIGIN` must be a bare origin with the same rules as any redirect_uri. */
 function checkOrigin(value: string): AuthConfigError | undefined {
-  const fix = "Set AUTH_ORIGIN to this deployment's public origin only, such as https://my-app-git-branch.vercel.app, or unset it.";
+  const fix =
+    "Set AUTH_ORIGIN to this deployment's public origin only, such as https://my-app-git-branch.vercel.app, or unset it.";
   const problem = checkUrl(value);
-  if (problem) return new AuthConfigError(problem.code, `AUTH_ORIGIN ${problem.text} (got "${redactCredentials(value)}")`, { source: "AUTH_ORIGIN", fix: `${problem.fix} ${fix}` });
+  if (problem)
+    return new AuthConfigError(problem.code, `AUTH_ORIGIN ${problem.text} (got "${redactCredentials(value)}")`, {
+      source: "AUTH_ORIGIN",
+      fix: `${problem.fix} ${fix}`,
+    });
   const url = new URL(value);
   if (url.pathname !== "/" || url.search || url.hash) {
-    return new AuthConfigError("INVALID_VALUE", `AUTH_ORIGIN must be an origin without a path (got "${redactCredentials(value)}")`, { source: "AUTH_ORIGIN", fix });
+    return new AuthConfigError(
+      "INVALID_VALUE",
+      `AUTH_ORIGIN must be an origin without a path (got "${redactCredentials(value)}")`,
+      { source: "AUTH_ORIGIN", fix },
+    );
   }
   return undefined;
 }
@@ -293,7 +333,11 @@ function checkUrl(value: string): { code: "INVALID_URL" | "INSECURE_URL"; text: 
     };
   }
   if (url.username || url.password) {
-    return { code: "INVALID_URL", text: "must not contain a user name or password", fix: "Remove the user:password@ part." };
+    return {
+      code: "INVALID_URL",
+      text: "must not contain a user name or password",
+      fix: "Remove the user:password@ part.",
+    };
   }
   return undefined;
 }
@@ -314,11 +358,15 @@ function readCookieSecrets(auth: Table, where: Where, errors: AuthConfigError[])
   const list = typeof value === "string" ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || !list.every((s): s is string => typeof s === "string")) {
     errors.push(
-      new AuthConfigError("WRONG_TYPE", '"cookie_secret" must be a string or a non-empty list of strings (newest first)', {
-        ...where,
-        key: "cookie_secret",
-        fix: 'Write cookie_secret = "..." or, to rotate, cookie_secret = ["new...", "old..."].',
-      }),
+      new AuthConfigError(
+        "WRONG_TYPE",
+        '"cookie_secret" must be a string or a non-empty list of strings (newest first)',
+        {
+          ...where,
+          key: "cookie_secret",
+          fix: 'Write cookie_secret = "..." or, to rotate, cookie_secret = ["new...", "old..."].',
+        },
+      ),
     );
     return undefined;
   }
@@ -326,11 +374,15 @@ function readCookieSecrets(auth: Table, where: Where, errors: AuthConfigError[])
   if (short !== -1) {
     const which = list.length === 1 ? '"cookie_secret"' : `"cookie_secret" entry ${short + 1}`;
     errors.push(
-      new AuthConfigError("WEAK_SECRET", `${which} is ${list[short]!.length} characters long; at least ${MIN_SECRET_LENGTH} are required`, {
-        ...where,
-        key: "cookie_secret",
-        fix: `${fix}.`,
-      }),
+      new AuthConfigError(
+        "WEAK_SECRET",
+        `${which} is ${list[short]!.length} characters long; at least ${MIN_SECRET_LENGTH} are required`,
+        {
+          ...where,
+          key: "cookie_secret",
+          fix: `${fix}.`,
+        },
+      ),
     );
     return undefined;
   }
@@ -343,11 +395,15 @@ function readExposeTokens(auth: Table, where: Where, errors: AuthConfigError[]):
   const list = typeof value === "string" ? [value] : value;
   if (Array.isArray(list) && list.every((t): t is TokenKind => t === "id" || t === "access")) return [...new Set(list)];
   errors.push(
-    new AuthConfigError("INVALID_VALUE", `"expose_tokens" must be "id", "access" or a list of them (got ${describe(value)})`, {
-      ...where,
-      key: "expose_tokens",
-      fix: 'Write expose_tokens = ["id", "access"], or remove it.',
-    }),
+    new AuthConfigError(
+      "INVALID_VALUE",
+      `"expose_tokens" must be "id", "access" or a list of them (got ${describe(value)})`,
+      {
+        ...where,
+        key: "expose_tokens",
+        fix: 'Write expose_tokens = ["id", "access"], or remove it.',
+      },
+    ),
   );
   return [];
 }
@@ -385,11 +441,15 @@ function readProvider(name: string, table: Table, ctx: ProviderContext): Provide
   const missing = REQUIRED_PROVIDER_KEYS.filter((key) => table[key] === undefined);
   if (missing.length > 0) {
     errors.push(
-      new AuthConfigError("MISSING_KEY", `missing ${missing.map((k) => `"${k}"`).join(", ")}${missing.map((k) => typoHint(table, k)).join("")}`, {
-        ...where,
-        key: missing.join(", "),
-        fix: `Add ${missing.map((k) => `${k} = "..."`).join(", ")} from your identity provider's app registration.`,
-      }),
+      new AuthConfigError(
+        "MISSING_KEY",
+        `missing ${missing.map((k) => `"${k}"`).join(", ")}${missing.map((k) => typoHint(table, k)).join("")}`,
+        {
+          ...where,
+          key: missing.join(", "),
+          fix: `Add ${missing.map((k) => `${k} = "..."`).join(", ")} from your identity provider's app registration.`,
+        },
+      ),
     );
   }
   const clientId = readString(table, "client_id", where, errors);
@@ -398,17 +458,27 @@ function readProvider(name: string, table: Table, ctx: ProviderContext): Provide
   const ownRedirect = readUrl(table, "redirect_uri", where, ctx.options, errors, { required: false });
   if (ownRedirect !== undefined && new URL(ownRedirect).origin !== ctx.origin) {
     errors.push(
-      new AuthConfigError("INVALID_VALUE", `"redirect_uri" must have the same origin as [auth] redirect_uri (${ctx.origin})`, {
-        ...where,
-        key: "redirect_uri",
-        fix: `Change only the path, e.g. redirect_uri = "${ctx.origin}/oauth2callback/${name}".`,
-      }),
+      new AuthConfigError(
+        "INVALID_VALUE",
+        `"redirect_uri" must have the same origin as [auth] redirect_uri (${ctx.origin})`,
+        {
+          ...where,
+          key: "redirect_uri",
+          fix: `Change only the path, e.g. redirect_uri = "${ctx.origin}/oauth2callback/${name}".`,
+        },
+      ),
     );
   }
   const kwargs = readClientKwargs(table, where, errors);
   // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
   const ownLogoutParams = readLogoutParams(table, where, errors);
-  if (errors.length > 0 || clientId === undefined || clientSecret === undefined || serverMetadataUrl === undefined || !kwargs) {
+  if (
+    errors.length > 0 ||
+    clientId === undefined ||
+    clientSecret === undefined ||
+    serverMetadataUrl === undefined ||
+    !kwargs
+  ) {
     return errors;
   }
   return {
@@ -428,15 +498,24 @@ function readProvider(name: string, table: Table, ctx: ProviderContext): Provide
 function readLogoutParams(table: Table, where: Where, errors: AuthConfigError[]): Record<string, string> {
   const raw = table["logout_params"];
   if (raw === undefined) return {};
-  const fix = 'Write logout_params = { logout_hint = "{email}", id_token_hint = "" } (string values; "" removes a parameter).';
+  const fix =
+    'Write logout_params = { logout_hint = "{email}", id_token_hint = "" } (string values; "" removes a parameter).';
   if (!isTable(raw)) {
-    errors.push(new AuthConfigError("WRONG_TYPE", '"logout_params" must be a table', { ...where, key: "logout_params", fix }));
+    errors.push(
+      new AuthConfigError("WRONG_TYPE", '"logout_params" must be a table', { ...where, key: "logout_params", fix }),
+    );
     return {};
   }
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== "string") {
-      errors.push(new AuthConfigError("WRONG_TYPE", `logout_params.${key} must be a string, not ${describe(value)}`, { ...where, key: "logout_params", fix }));
+      errors.push(
+        new AuthConfigError("WRONG_TYPE", `logout_params.${key} must be a string, not ${describe(value)}`, {
+          ...where,
+          key: "logout_params",
+          fix,
+        }),
+      );
     } else params[key] = value;
   }
   return params;
@@ -446,7 +525,13 @@ function readClientKwargs(
   table: Table,
   where: Where,
   errors: AuthConfigError[],
-): { params: Record<string, string>; tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined; promptIsDefault: boolean } | undefined {
+):
+  | {
+      params: Record<string, string>;
+      tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
+      promptIsDefault: boolean;
+    }
+  | undefined {
   const raw = table["client_kwargs"] ?? {};
   const kwWhere = { ...where, key: "client_kwargs" };
   if (!isTable(raw)) {
@@ -476,10 +561,14 @@ function readClientKwargs(
     if (key === "code_challenge_method") {
       if (text !== "S256") {
         errors.push(
-          new AuthConfigError("PROTECTED_PARAMETER", `client_kwargs.code_challenge_method = "${text}" is not supported`, {
-            ...kwWhere,
-            fix: "Remove it: PKCE with S256 is always used.",
-          }),
+          new AuthConfigError(
+            "PROTECTED_PARAMETER",
+            `client_kwargs.code_challenge_method = "${text}" is not supported`,
+            {
+              ...kwWhere,
+              fix: "Remove it: PKCE with S256 is always used.",
+            },
+          ),
         );
         ok = false;
       }
@@ -498,10 +587,14 @@ function readClientKwargs(
     if (key === "token_endpoint_auth_method") {
       if (text !== "client_secret_basic" && text !== "client_secret_post") {
         errors.push(
-          new AuthConfigError("INVALID_VALUE", `client_kwargs.token_endpoint_auth_method = "${text}" is not supported`, {
-            ...kwWhere,
-            fix: 'Use "client_secret_basic" (the default) or "client_secret_post".',
-          }),
+          new AuthConfigError(
+            "INVALID_VALUE",
+            `client_kwargs.token_endpoint_auth_method = "${text}" is not supported`,
+            {
+              ...kwWhere,
+              fix: 'Use "client_secret_basic" (the default) or "client_secret_post".',
+            },
+          ),
         );
         ok = false;
       } else tokenEndpointAuthMethod = text;
@@ -546,11 +639,15 @@ function typoHint(table: Table, missing: string): string {
 }
 
 function notATableError(key: string, value: unknown, where: Where): AuthConfigError {
-  return new AuthConfigError("WRONG_TYPE", `"${key}" is neither a setting of [auth] nor a provider section (got ${typeof value === "string" ? "a string" : describe(value)})`, {
-    ...where,
-    key,
-    fix: `Write a provider as its own section, [auth.${key}], with client_id, client_secret and server_metadata_url; or remove ${key}.`,
-  });
+  return new AuthConfigError(
+    "WRONG_TYPE",
+    `"${key}" is neither a setting of [auth] nor a provider section (got ${typeof value === "string" ? "a string" : describe(value)})`,
+    {
+      ...where,
+      key,
+      fix: `Write a provider as its own section, [auth.${key}], with client_id, client_secret and server_metadata_url; or remove ${key}.`,
+    },
+  );
 }
 
 function unknownKeyWarning(source: string, section: string, key: string, known: readonly string[]): string {

@@ -14,7 +14,9 @@ export function splitValue(name: string, value: string): Array<{ name: string; v
   if (value.length <= CHUNK_SIZE) return [{ name, value }];
   const pieces: string[] = [];
   for (let i = 0; i < value.length; i += CHUNK_SIZE) pieces.push(value.slice(i, i + CHUNK_SIZE));
-  return pieces.map((piece, i) => (i === 0 ? { name, value: `${pieces.length}~${piece}` } : { name: `${name}.${i}`, value: piece }));
+  return pieces.map((piece, i) =>
+    i === 0 ? { name, value: `${pieces.length}~${piece}` } : { name: `${name}.${i}`, value: piece },
+  );
 }
 
 export function joinValue(name: string, jar: CookieJar): string | undefined {

@@ -28,11 +28,21 @@ export function isSealedIdentity(data: Record<string, unknown>): data is SealedI
 }
 
 export function isClaims(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as Record<string, unknown>)["sub"] === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as Record<string, unknown>)["sub"] === "string"
+  );
 }
 
 /** Writes an already sealed identity, plus deletions of chunk cookies left over from a previous, larger one. */
-export function sealedIdentityCookies(sealed: string, jar: CookieJar, secure: boolean, maxAge = IDENTITY_MAX_AGE): CookieWrite[] {
+export function sealedIdentityCookies(
+  sealed: string,
+  jar: CookieJar,
+  secure: boolean,
+  maxAge = IDENTITY_MAX_AGE,
+): CookieWrite[] {
   const name = cookieNames(secure).identity;
   const writes: CookieWrite[] = splitValue(name, sealed).map((c) => ({ ...c, secure, maxAge }));
   const written = new Set(writes.map((w) => w.name));

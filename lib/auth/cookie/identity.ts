@@ -67,7 +67,10 @@ async function sealSmallest(record: IdentityRecord, secrets: readonly string[]):
 }
 
 /** The identity in the request's cookies, or `undefined` for anything that is not a valid, unexpired identity. */
-export async function readIdentity(jar: CookieJar, { secrets, secure }: IdentityOptions): Promise<Identity | undefined> {
+export async function readIdentity(
+  jar: CookieJar,
+  { secrets, secure }: IdentityOptions,
+): Promise<Identity | undefined> {
   const value = joinValue(cookieNames(secure).identity, jar);
   if (value === undefined) return undefined;
   const opened = await unseal(value, secrets, IDENTITY_MAX_AGE);
@@ -76,7 +79,10 @@ export async function readIdentity(jar: CookieJar, { secrets, secure }: Identity
   if (!record || !isClaims(record.c)) return undefined;
   return {
     claims: record.c,
-    tokens: { ...(typeof record.t?.id === "string" ? { id: record.t.id } : {}), ...(typeof record.t?.access === "string" ? { access: record.t.access } : {}) },
+    tokens: {
+      ...(typeof record.t?.id === "string" ? { id: record.t.id } : {}),
+      ...(typeof record.t?.access === "string" ? { access: record.t.access } : {}),
+    },
     idToken: typeof record.h === "string" ? record.h : record.t?.id,
   };
 }

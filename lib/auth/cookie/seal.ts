@@ -18,7 +18,10 @@ function passwordId(secret: string): number {
   return (hash >>> 1) + 1;
 }
 
-const passwordMaps = new WeakMap<readonly string[], { all: Record<number, string>; newest: Record<number, string>; newestId: number }>();
+const passwordMaps = new WeakMap<
+  readonly string[],
+  { all: Record<number, string>; newest: Record<number, string>; newestId: number }
+>();
 
 function passwords(secrets: readonly string[]) {
   let maps = passwordMaps.get(secrets);
@@ -44,7 +47,11 @@ export function sealExpiresAt(value: string): number | undefined {
   return Number.isSafeInteger(expiration) && expiration > 0 ? expiration : undefined;
 }
 
-export async function seal(data: Record<string, unknown>, secrets: readonly string[], ttlSeconds: number): Promise<string> {
+export async function seal(
+  data: Record<string, unknown>,
+  secrets: readonly string[],
+  ttlSeconds: number,
+): Promise<string> {
   return sealData(data, { password: passwords(secrets).newest, ttl: ttlSeconds });
 }
 
@@ -59,11 +66,17 @@ export interface Unsealed {
  * Values without iron-session's `~2` suffix are refused outright (iron-session 8 would read them in a legacy shape
  * chosen by that unauthenticated suffix).
  */
-export async function unseal(value: string, secrets: readonly string[], ttlSeconds: number): Promise<Unsealed | undefined> {
-  if (!value.startsWith("Fe26.2*") || !value.endsWith(IRON_VERSION_SUFFIX) || value.length > 64 * 1024) return undefined;
+export async function unseal(
+  value: string,
+  secrets: readonly string[],
+  ttlSeconds: number,
+): Promise<Unsealed | undefined> {
+  if (!value.startsWith("Fe26.2*") || !value.endsWith(IRON_VERSION_SUFFIX) || value.length > 64 * 1024)
+    return undefined;
   try {
     const data: unknown = await unsealData(value, { password: passwords(secrets).all, ttl: ttlSeconds });
-    if (typeof data !== "object" || data === null || Array.isArray(data) || Object.keys(data).length === 0) return undefined;
+    if (typeof data !== "object" || data === null || Array.isArray(data) || Object.keys(data).length === 0)
+      return undefined;
     const id = Number(value.split("*", 3)[1]);
     return { data: data as Record<string, unknown>, sealedWithNewest: id === passwords(secrets).newestId };
   } catch {

@@ -56,7 +56,9 @@ export async function transactionCookies(
   now = Date.now(),
 ): Promise<CookieWrite[]> {
   const value = await seal({ v: 1, ...transaction }, secrets, TRANSACTION_MAX_AGE);
-  const writes: CookieWrite[] = [{ name: transactionName(secure, now, transaction.state), value, secure, maxAge: TRANSACTION_MAX_AGE }];
+  const writes: CookieWrite[] = [
+    { name: transactionName(secure, now, transaction.state), value, secure, maxAge: TRANSACTION_MAX_AGE },
+  ];
   const existing = storedTransactions(jar, secure).sort((a, b) => b.createdAt - a.createdAt);
   for (const old of existing.slice(MAX_TRANSACTIONS - 1)) writes.push(deletion(old.name, secure));
   return writes;

@@ -16,7 +16,11 @@ export function clearRefusedPrompts(): void {
 /** Whether a failed login should be retried without the default prompt; remembers the provider if so. */
 export function dropDefaultPromptAfter(provider: ProviderConfig, error: string, description: string): boolean {
   if (!provider.promptIsDefault || refusesDefaultPrompt.has(provider.serverMetadataUrl)) return false;
-  if (!(error === "invalid_request" || error === "unsupported_prompt" || error === "invalid_prompt") || !/prompt/i.test(description + error)) return false;
+  if (
+    !(error === "invalid_request" || error === "unsupported_prompt" || error === "invalid_prompt") ||
+    !/prompt/i.test(description + error)
+  )
+    return false;
   refusesDefaultPrompt.add(provider.serverMetadataUrl);
   return true;
 }
@@ -52,6 +56,14 @@ export async function authorizationRequest(
   }
   return {
     url,
-    transaction: { state, nonce, codeVerifier, provider: provider.name, issuer: as.issuer, redirectUri: provider.redirectUri, returnTo },
+    transaction: {
+      state,
+      nonce,
+      codeVerifier,
+      provider: provider.name,
+      issuer: as.issuer,
+      redirectUri: provider.redirectUri,
+      returnTo,
+    },
   };
 }

@@ -5,7 +5,19 @@ import { AuthFlowError } from "./errors";
 /** The oauth4webapi client for a provider: client authentication and the pinned ID token algorithm. */
 
 /** Asymmetric algorithms oauth4webapi can verify. `none` and the HMAC algorithms (HS*) are never accepted. */
-const ASYMMETRIC_ALGORITHMS = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"]);
+const ASYMMETRIC_ALGORITHMS = new Set([
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+]);
 
 /**
  * The ID token algorithms to accept: those the provider advertises that are asymmetric and verifiable, whichever the
@@ -36,7 +48,9 @@ export function oauthClient(provider: ProviderConfig): oauth.Client {
 
 export function clientAuthentication(provider: ProviderConfig, as: oauth.AuthorizationServer): oauth.ClientAuth {
   const method = provider.tokenEndpointAuthMethod ?? chooseAuthMethod(as);
-  return method === "client_secret_post" ? oauth.ClientSecretPost(provider.clientSecret) : oauth.ClientSecretBasic(provider.clientSecret);
+  return method === "client_secret_post"
+    ? oauth.ClientSecretPost(provider.clientSecret)
+    : oauth.ClientSecretBasic(provider.clientSecret);
 }
 
 function chooseAuthMethod(as: oauth.AuthorizationServer): "client_secret_basic" | "client_secret_post" {

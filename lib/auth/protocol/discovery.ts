@@ -19,7 +19,10 @@ interface CacheEntry {
 
 const cache = new Map<string, CacheEntry>();
 
-export function getServerMetadata(provider: Pick<ProviderConfig, "serverMetadataUrl">, now = Date.now()): Promise<oauth.AuthorizationServer> {
+export function getServerMetadata(
+  provider: Pick<ProviderConfig, "serverMetadataUrl">,
+  now = Date.now(),
+): Promise<oauth.AuthorizationServer> {
   const url = provider.serverMetadataUrl;
   const hit = cache.get(url);
   if (hit && hit.expiresAt > now) return hit.promise;
@@ -56,7 +59,8 @@ export function expectedIssuer(metadataUrl: string): URL | undefined {
 function documentIssuer(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    const issuer = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["issuer"] : undefined;
+    const issuer =
+      typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>)["issuer"] : undefined;
     return typeof issuer === "string" ? issuer : undefined;
   } catch {
     return undefined;
@@ -113,11 +117,16 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
     );
   }
   try {
-    const discovered = await oauth.processDiscoveryResponse(issuer, new Response(text, { status: 200, headers: { "content-type": "application/json" } }));
+    const discovered = await oauth.processDiscoveryResponse(
+      issuer,
+      new Response(text, { status: 200, headers: { "content-type": "application/json" } }),
+    );
     // oauth4webapi accepts any algorithm this list names: keep only asymmetric, verifiable ones.
     const as: oauth.AuthorizationServer = {
       ...discovered,
-      id_token_signing_alg_values_supported: acceptedSigningAlgorithms(discovered.id_token_signing_alg_values_supported),
+      id_token_signing_alg_values_supported: acceptedSigningAlgorithms(
+        discovered.id_token_signing_alg_values_supported,
+      ),
     };
     for (const endpoint of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
       if (typeof as[endpoint] !== "string") throw new Error(`metadata has no ${endpoint}`);

@@ -44,7 +44,11 @@ export async function cappedFetch(url: string, init?: RequestInit): Promise<Resp
     offset += chunk.byteLength;
   }
   const nullBody = response.status === 204 || response.status === 304;
-  return new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(nullBody ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 export class ResponseTooLargeError extends Error {
@@ -76,14 +80,28 @@ export function requestOptions(issuerOrUrl: string): {
 export function transportError(error: unknown, what: string): AuthFlowError {
   const timeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
   return timeout
-    ? new AuthFlowError("PROVIDER_TIMEOUT", 504, `The identity provider did not answer in time (${what}). Try again in a moment.`, describeError(error))
-    : new AuthFlowError("PROVIDER_UNREACHABLE", 502, `The identity provider could not be reached (${what}). Try again in a moment.`, describeError(error));
+    ? new AuthFlowError(
+        "PROVIDER_TIMEOUT",
+        504,
+        `The identity provider did not answer in time (${what}). Try again in a moment.`,
+        describeError(error),
+      )
+    : new AuthFlowError(
+        "PROVIDER_UNREACHABLE",
+        502,
+        `The identity provider could not be reached (${what}). Try again in a moment.`,
+        describeError(error),
+      );
 }
 
 /** A timeout, an abort or a failed connection (undici reports those as `TypeError: fetch failed`). */
 export function isTransportFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.name === "TimeoutError" || error.name === "AbortError" || (error instanceof TypeError && error.message === "fetch failed");
+  return (
+    error.name === "TimeoutError" ||
+    error.name === "AbortError" ||
+    (error instanceof TypeError && error.message === "fetch failed")
+  );
 }
 
 /**
@@ -93,7 +111,8 @@ export function isTransportFailure(error: unknown): boolean {
 export function providerFault(error: unknown, what: string): AuthFlowError {
   if (error instanceof AuthFlowError) return error;
   if (isTransportFailure(error)) return transportError(error, what);
-  const tooLarge = error instanceof ResponseTooLargeError || (error instanceof Error && error.cause instanceof ResponseTooLargeError);
+  const tooLarge =
+    error instanceof ResponseTooLargeError || (error instanceof Error && error.cause instanceof ResponseTooLargeError);
   return new AuthFlowError(
     "PROVIDER_INVALID_RESPONSE",
     502,

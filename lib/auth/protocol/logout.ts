@@ -24,7 +24,10 @@ export function endSessionUrl(
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
 
-  const defaults: Record<string, string> = { client_id: provider.clientId, post_logout_redirect_uri: provider.redirectUri };
+  const defaults: Record<string, string> = {
+    client_id: provider.clientId,
+    post_logout_redirect_uri: provider.redirectUri,
+  };
   if (idToken !== undefined) defaults["id_token_hint"] = idToken;
   const params = new Map(Object.entries(defaults));
   const fields = { ...primitiveClaims(claims), ...defaults };
@@ -40,7 +43,8 @@ export function endSessionUrl(
 function primitiveClaims(claims: Readonly<Record<string, unknown>>): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(claims)) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") fields[key] = String(value);
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+      fields[key] = String(value);
   }
   return fields;
 }

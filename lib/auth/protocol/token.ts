@@ -36,7 +36,8 @@ export function validateAuthorizationResponse(
   try {
     const validated = oauth.validateAuthResponse(as, client, params, transaction.state);
     const codes = validated.getAll("code");
-    if (codes.length !== 1 || codes[0] === "") throw new Error(`expected exactly one non-empty "code" parameter, got ${codes.length}`);
+    if (codes.length !== 1 || codes[0] === "")
+      throw new Error(`expected exactly one non-empty "code" parameter, got ${codes.length}`);
     return validated;
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError) {
@@ -104,7 +105,11 @@ export async function exchangeCode(
     throw isIdTokenProblem(error) ? invalidIdToken(error) : providerFault(error, "exchanging the code");
   }
 
-  await verifySignature(as, response, as === discovered ? (fresh) => replaceServerMetadata(provider.serverMetadataUrl, fresh) : undefined);
+  await verifySignature(
+    as,
+    response,
+    as === discovered ? (fresh) => replaceServerMetadata(provider.serverMetadataUrl, fresh) : undefined,
+  );
   const claims = oauth.getValidatedIdTokenClaims(result);
   if (!claims || typeof result.id_token !== "string") throw invalidIdToken(new Error("no ID token"));
   checkExtraClaims(claims, client.client_id);
@@ -140,7 +145,8 @@ async function tenantServer(as: oauth.AuthorizationServer, response: Response): 
     tid = undefined;
   }
   // Never compare against the unfilled template: a token whose iss is the literal template would match it.
-  if (typeof tid !== "string" || !TENANT_ID.test(tid)) throw invalidIdToken(new Error(`multi-tenant issuer but no usable "tid" claim`));
+  if (typeof tid !== "string" || !TENANT_ID.test(tid))
+    throw invalidIdToken(new Error(`multi-tenant issuer but no usable "tid" claim`));
   const key = `${as.issuer}\u0000${tid.toLowerCase()}`;
   let server = tenantServers.get(key);
   if (!server) {
@@ -205,7 +211,8 @@ async function verifySignature(
     await oauth.validateApplicationLevelSignature(as, response, requestOptions(as.jwks_uri!));
     return;
   } catch (error) {
-    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION)) throw signatureError(error);
+    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION))
+      throw signatureError(error);
   }
   const fresh: oauth.AuthorizationServer = { ...as };
   try {
@@ -219,15 +226,23 @@ async function verifySignature(
 /** The JWKS could not be loaded (the provider's fault) or the signature does not verify (the token's). */
 function signatureError(error: unknown): AuthFlowError {
   const jwksProblem =
-    error instanceof oauth.OperationProcessingError && (error.code === oauth.RESPONSE_IS_NOT_CONFORM || error.code === oauth.RESPONSE_IS_NOT_JSON);
-  return jwksProblem || !isIdTokenProblem(error) ? providerFault(error, "loading its signing keys") : invalidIdToken(error);
+    error instanceof oauth.OperationProcessingError &&
+    (error.code === oauth.RESPONSE_IS_NOT_CONFORM || error.code === oauth.RESPONSE_IS_NOT_JSON);
+  return jwksProblem || !isIdTokenProblem(error)
+    ? providerFault(error, "loading its signing keys")
+    : invalidIdToken(error);
 }
 
 /** Errors about the ID token itself, as opposed to the token response around it or the transport. */
 function isIdTokenProblem(error: unknown): boolean {
   if (error instanceof oauth.UnsupportedOperationError) return /JWS|JWT|alg/i.test(error.message);
   if (!(error instanceof oauth.OperationProcessingError)) return false;
-  if (error.code === oauth.JWT_CLAIM_COMPARISON || error.code === oauth.JWT_TIMESTAMP_CHECK || error.code === oauth.KEY_SELECTION) return true;
+  if (
+    error.code === oauth.JWT_CLAIM_COMPARISON ||
+    error.code === oauth.JWT_TIMESTAMP_CHECK ||
+    error.code === oauth.KEY_SELECTION
+  )
+    return true;
   return /JWT|JWS|ID Token|id_token|nonce|signature/i.test(error.message);
 }
 
@@ -237,7 +252,12 @@ export function checkExtraClaims(claims: oauth.IDToken, clientId: string, now = 
   if (typeof sub !== "string" || sub.length === 0 || sub.length > 255 || /[\u0000-\u001f\u007f]/.test(sub)) {
     throw invalidIdToken(new Error(`invalid "sub" claim`));
   }
-  if (typeof iat !== "number" || !Number.isFinite(iat) || iat > now + MAX_CLOCK_SKEW_S || iat < now - MAX_ID_TOKEN_AGE_S - MAX_CLOCK_SKEW_S) {
+  if (
+    typeof iat !== "number" ||
+    !Number.isFinite(iat) ||
+    iat > now + MAX_CLOCK_SKEW_S ||
+    iat < now - MAX_ID_TOKEN_AGE_S - MAX_CLOCK_SKEW_S
+  ) {
     throw invalidIdToken(new Error(`"iat" ${String(iat)} is outside the accepted window around ${now}`));
   }
   if (azp !== undefined && azp !== clientId) throw invalidIdToken(new Error(`"azp" ${String(azp)} is not this client`));

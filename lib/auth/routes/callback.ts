@@ -20,11 +20,19 @@ export async function handleCallback(request: Request): Promise<Response> {
   const params = url.searchParams;
 
   // The provider's post-logout redirect lands here with no authorization response at all.
-  if (!params.has("code") && !params.has("error") && !params.has("state")) return redirectTo(new URL(withBasePath("/"), config.origin));
+  if (!params.has("code") && !params.has("error") && !params.has("state"))
+    return redirectTo(new URL(withBasePath("/"), config.origin));
 
   const state = params.get("state");
   if (!state) {
-    return errorResponse("callback", new AuthFlowError("MISSING_STATE", 400, "The response from the identity provider has no state, so it cannot be matched to a login. Start the login again."));
+    return errorResponse(
+      "callback",
+      new AuthFlowError(
+        "MISSING_STATE",
+        400,
+        "The response from the identity provider has no state, so it cannot be matched to a login. Start the login again.",
+      ),
+    );
   }
   const jar = requestCookies(request);
   const options = { secrets: config.cookieSecrets, secure: config.secure };
@@ -43,15 +51,30 @@ export async function handleCallback(request: Request): Promise<Response> {
   const consumed = [transactionDeletion(found.cookieName, config.secure)];
   const provider = config.providers.get(transaction.provider);
   try {
-    if (!provider) throw new AuthFlowError("UNKNOWN_PROVIDER", 400, `The login provider "${transaction.provider}" is no longer configured. Start the login again.`);
+    if (!provider)
+      throw new AuthFlowError(
+        "UNKNOWN_PROVIDER",
+        400,
+        `The login provider "${transaction.provider}" is no longer configured. Start the login again.`,
+      );
     // Mix-up defence (RFC 9700 §4.4): the response must arrive at the redirect_uri this provider was given.
     const arrivedAt = request.headers.get(CALLBACK_PATH_HEADER) ?? url.pathname;
     if (!sameCallbackPath(arrivedAt, new URL(transaction.redirectUri).pathname)) {
-      throw new AuthFlowError("INVALID_AUTHORIZATION_RESPONSE", 400, "The response from the identity provider arrived at the wrong address for this login. Start the login again.", `arrived at ${arrivedAt}, expected ${transaction.redirectUri}`);
+      throw new AuthFlowError(
+        "INVALID_AUTHORIZATION_RESPONSE",
+        400,
+        "The response from the identity provider arrived at the wrong address for this login. Start the login again.",
+        `arrived at ${arrivedAt}, expected ${transaction.redirectUri}`,
+      );
     }
     const as = await getServerMetadata(provider);
     if (as.issuer !== transaction.issuer) {
-      throw new AuthFlowError("PROVIDER_INVALID_RESPONSE", 502, "The identity provider changed while you were logging in. Start the login again.", `issuer ${as.issuer} != ${transaction.issuer}`);
+      throw new AuthFlowError(
+        "PROVIDER_INVALID_RESPONSE",
+        502,
+        "The identity provider changed while you were logging in. Start the login again.",
+        `issuer ${as.issuer} != ${transaction.issuer}`,
+      );
     }
     const response = validateAuthorizationResponse(provider, as, transaction, params);
     const login = await exchangeCode(provider, as, transaction, response);
@@ -72,13 +95,17 @@ export async function handleCallback(request: Request): Promise<Response> {
   } catch (error) {
     const refused = error instanceof AuthFlowError ? error.providerError : undefined;
     if (provider && refused && dropDefaultPromptAfter(provider, refused.error, refused.description)) {
-      console.warn(`[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying without it`);
+      console.warn(
+        `[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying without it`,
+      );
       const retry = new URL(withBasePath("/auth/login"), config.origin);
       retry.search = new URLSearchParams({ provider: provider.name, returnTo: transaction.returnTo }).toString();
       return redirectTo(retry, consumed);
     }
     const failure =
-      error instanceof IdentityTooLargeError ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`) : error;
+      error instanceof IdentityTooLargeError
+        ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`)
+        : error;
     return errorResponse("callback", failure, consumed, {
       actionHtml: `<a href="${escapeHtml(withBasePath("/auth/login"))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
     });

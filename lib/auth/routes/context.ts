@@ -18,13 +18,25 @@ export function routeConfig(): AuthConfig | Response {
 }
 
 /** Logs one line and renders the error's page. Anything unexpected becomes a generic 500 without details. */
-export function errorResponse(route: string, error: unknown, cookies: readonly CookieWrite[] = [], extra?: Partial<PageContent>): Response {
+export function errorResponse(
+  route: string,
+  error: unknown,
+  cookies: readonly CookieWrite[] = [],
+  extra?: Partial<PageContent>,
+): Response {
   if (error instanceof AuthFlowError) {
     console.warn(`[auth] ${route}: ${error.code} (${error.status})${error.detail ? `: ${error.detail}` : ""}`);
     return htmlPage(error.status, { title: titleFor(error), message: error.message, ...extra }, cookies);
   }
   console.error(`[auth] ${route}: unexpected error: ${describeError(error)}`);
-  return htmlPage(500, { title: "Login failed", message: "Something went wrong on the server. Try again; if it keeps happening, check the server log." }, cookies);
+  return htmlPage(
+    500,
+    {
+      title: "Login failed",
+      message: "Something went wrong on the server. Try again; if it keeps happening, check the server log.",
+    },
+    cookies,
+  );
 }
 
 function titleFor(error: AuthFlowError): string {

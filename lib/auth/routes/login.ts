@@ -22,13 +22,19 @@ export async function handleLogin(request: Request): Promise<Response> {
       actionHtml: `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">Open the login in a new window</a>`,
     });
   }
-  if (isBackgroundRequest(request)) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+  if (isBackgroundRequest(request))
+    return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
   const config = routeConfig();
   if (config instanceof Response) return config;
   const elsewhere = loopbackHostMismatch(request.headers.get("host"), config.origin);
   if (elsewhere) return redirectTo(new URL(withBasePath(`/auth/login?${params.toString()}`), elsewhere), [], 302);
   try {
-    const { location, cookies } = await beginLogin(config, params.get("provider") || DEFAULT_PROVIDER, params.get("returnTo"), requestCookies(request));
+    const { location, cookies } = await beginLogin(
+      config,
+      params.get("provider") || DEFAULT_PROVIDER,
+      params.get("returnTo"),
+      requestCookies(request),
+    );
     return redirectTo(location, cookies, 302);
   } catch (error) {
     return errorResponse("login", error);
@@ -60,7 +66,11 @@ export async function beginLogin(
   if (!provider) {
     const broken = config.providerErrors.get(providerName);
     if (broken) {
-      throw new AuthFlowError("CONFIG", 500, `The login provider "${providerName}" is misconfigured: ${broken.map((e) => e.message).join(" ")}`);
+      throw new AuthFlowError(
+        "CONFIG",
+        500,
+        `The login provider "${providerName}" is misconfigured: ${broken.map((e) => e.message).join(" ")}`,
+      );
     }
     const shown = providerName.length > 64 ? `${providerName.slice(0, 64)}…` : providerName;
     const known = [...config.providers.keys()];

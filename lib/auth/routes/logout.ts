@@ -32,10 +32,19 @@ export async function handleLogout(request: Request): Promise<Response> {
 }
 
 /** Shared by the route and the `logout()` server action. Never throws: logging out locally always works. */
-export async function endSession(config: AuthConfig | undefined, jar: CookieJar): Promise<{ location: URL | undefined; cookies: CookieWrite[] }> {
+export async function endSession(
+  config: AuthConfig | undefined,
+  jar: CookieJar,
+): Promise<{ location: URL | undefined; cookies: CookieWrite[] }> {
   if (!config) {
     // Without a config we do not know which cookie names were used: delete both kinds.
-    return { location: undefined, cookies: [true, false].flatMap((secure) => [...identityDeletions(jar, secure), ...allTransactionDeletions(jar, secure)]) };
+    return {
+      location: undefined,
+      cookies: [true, false].flatMap((secure) => [
+        ...identityDeletions(jar, secure),
+        ...allTransactionDeletions(jar, secure),
+      ]),
+    };
   }
   const cookies = [...identityDeletions(jar, config.secure), ...allTransactionDeletions(jar, config.secure)];
   let location: URL | undefined;
@@ -43,7 +52,8 @@ export async function endSession(config: AuthConfig | undefined, jar: CookieJar)
     const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
     const providerName = identity?.claims["provider"];
     const provider = typeof providerName === "string" ? config.providers.get(providerName) : undefined;
-    if (identity && provider) location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken, identity.claims);
+    if (identity && provider)
+      location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken, identity.claims);
   } catch (error) {
     console.warn(`[auth] logout: continuing with a local logout only: ${describeError(error)}`);
   }

@@ -37,7 +37,10 @@ export interface PageContent {
 export function htmlPage(status: number, content: PageContent, cookies: readonly CookieWrite[] = []): Response {
   const headers = headersWith(cookies);
   headers.set("content-type", "text/html; charset=utf-8");
-  headers.set("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  headers.set(
+    "content-security-policy",
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  );
   const details = content.details?.length
     ? `<ul>${content.details.map((d) => `<li><pre>${escapeHtml(d)}</pre></li>`).join("")}</ul>`
     : "";

@@ -25,7 +25,8 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
   const target = (form ? formString(form, "returnTo") : returnTo) ?? (await currentPath());
   const elsewhere = loopbackHostMismatch((await headers()).get("host"), config.origin);
   // Cookies are per host: start on the configured loopback host, where the provider will come back to.
-  if (elsewhere) redirect(`${elsewhere}${withBasePath("/auth/login")}?${new URLSearchParams({ provider, returnTo: target })}`);
+  if (elsewhere)
+    redirect(`${elsewhere}${withBasePath("/auth/login")}?${new URLSearchParams({ provider, returnTo: target })}`);
   let location: string;
   try {
     const started = await beginLogin(config, provider, target, await requestJar());
@@ -42,7 +43,10 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
 
 export async function logout(): Promise<never> {
   const state = loadConfig();
-  const { location, cookies: writes } = await endSession(state.status === "ok" ? state.config : undefined, await requestJar());
+  const { location, cookies: writes } = await endSession(
+    state.status === "ok" ? state.config : undefined,
+    await requestJar(),
+  );
   await writeCookies(writes);
   redirect(location?.href ?? "/");
 }
@@ -50,7 +54,8 @@ export async function logout(): Promise<never> {
 function configOrThrow(): AuthConfig {
   const state = loadConfig();
   if (state.status === "absent") throw state.reason;
-  if (state.status === "invalid") throw state.errors.length === 1 ? state.errors[0]! : new AuthConfigErrors(state.errors);
+  if (state.status === "invalid")
+    throw state.errors.length === 1 ? state.errors[0]! : new AuthConfigErrors(state.errors);
   return state.config;
 }
 
@@ -65,7 +70,7 @@ function checkProvider(config: AuthConfig, provider: string): void {
     section,
     fix:
       (provider === DEFAULT_PROVIDER
-        ? "Put client_id, client_secret and server_metadata_url directly in [auth] (or in [auth.default]), or call login(\"<name>\")"
+        ? 'Put client_id, client_secret and server_metadata_url directly in [auth] (or in [auth.default]), or call login("<name>")'
         : `Add a section [auth.${provider}] with client_id, client_secret and server_metadata_url`) +
       (known.length ? `. Configured providers: ${known.join(", ")}.` : "."),
   });

@@ -28,7 +28,9 @@ const currentUser = cache(async (): Promise<User> => {
   const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
   if (!identity) return createUser({ is_logged_in: false });
   // Only the kinds expose_tokens names now: removing one hides it even in cookies written before.
-  const tokens = Object.fromEntries(Object.entries(identity.tokens).filter(([kind]) => config.exposeTokens.includes(kind as TokenKind)));
+  const tokens = Object.fromEntries(
+    Object.entries(identity.tokens).filter(([kind]) => config.exposeTokens.includes(kind as TokenKind)),
+  );
   return createUser({ is_logged_in: true, ...withoutKey(identity.claims, "is_logged_in") }, tokens);
 });
 

@@ -89,7 +89,10 @@ function createTokens(tokens: UserTokens): UserTokens {
 export const RESERVED_CLAIMS: readonly string[] = ["tokens", "to_dict", "toJSON", "toString"];
 
 /** Wraps plain data (claims plus `is_logged_in`) in the read-only user object. */
-export function createUser<Claims extends object = StandardClaims>(data: Record<string, unknown>, tokens?: UserTokens): User<Claims> {
+export function createUser<Claims extends object = StandardClaims>(
+  data: Record<string, unknown>,
+  tokens?: UserTokens,
+): User<Claims> {
   // The target itself stays extensible and unfrozen (proxy invariants would otherwise pin what `get` may return);
   // the traps below refuse every write, and nested values are frozen.
   const target: Record<string, unknown> = structuredClone(data);

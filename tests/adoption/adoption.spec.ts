@@ -1,0 +1,39 @@
+import { expect, test, type Page } from "@playwright/test";
+import { ADOPTION_APP_ORIGIN, ADOPTION_IDP_ORIGIN } from "./env.mjs";
+
+/** The local provider's sign-in page: any user name signs in. */
+async function signIn(page: Page, userName: string) {
+  await page.waitForURL((url) => url.origin === ADOPTION_IDP_ORIGIN);
+  await page.getByLabel("User name").fill(userName);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("a blank Next.js app with the library added by init logs in and out through the local provider", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await expect(page.getByTestId("greeting")).toHaveText("Guest");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await signIn(page, "grace.hopper");
+
+  await page.waitForURL(`${ADOPTION_APP_ORIGIN}/`);
+  await expect(page.getByTestId("hello")).toHaveText("Hello, Grace Hopper!");
+  // useUser() in a client component, seeded by the <AuthProvider> the layout now has.
+  await expect(page.getByTestId("greeting")).toHaveText("Signed in as grace.hopper@example.test");
+
+  // The path given to init's --protect is reachable once logged in.
+  await page.goto("/private");
+  await expect(page.getByTestId("private")).toHaveText("Private page for grace.hopper");
+
+  await page.goto("/");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
+  await expect(page.getByTestId("greeting")).toHaveText("Guest");
+  expect(page.url()).toBe(`${ADOPTION_APP_ORIGIN}/`);
+
+  // Logged out, the protected path sends the visitor to log in, and back to it afterwards.
+  await page.goto("/private");
+  await signIn(page, "alan.turing");
+  await page.waitForURL(`${ADOPTION_APP_ORIGIN}/private`);
+  await expect(page.getByTestId("private")).toHaveText("Private page for alan.turing");
+});
