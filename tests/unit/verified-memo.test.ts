@@ -38,7 +38,7 @@ async function identityValue(secrets: readonly string[], extra: Record<string, u
 
 /** Counts WebCrypto work: a memo hit does none. */
 function countCrypto(): () => number {
-  const derive = vi.spyOn(crypto.subtle, "deriveKey");
+  const derive = vi.spyOn(crypto.subtle, "importKey");
   const sign = vi.spyOn(crypto.subtle, "sign");
   const decrypt = vi.spyOn(crypto.subtle, "decrypt");
   return () => derive.mock.calls.length + sign.mock.calls.length + decrypt.mock.calls.length;
