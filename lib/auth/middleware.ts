@@ -3,9 +3,9 @@ import { isAuthRoute } from "./config/base-path";
 import { edgeConfigState } from "./config/edge";
 import type { AuthConfig } from "./config/types";
 import { joinValue } from "./cookie/chunks";
-import { isSealedIdentity, sealedIdentityCookies } from "./cookie/identity-cookie";
-import { cookieNames, IDENTITY_MAX_AGE } from "./cookie/names";
-import { seal, sealExpiresAt, sealedWithOlderSecret, unseal } from "./cookie/seal";
+import { openIdentity, sealedIdentityCookies } from "./cookie/identity-cookie";
+import { cookieNames } from "./cookie/names";
+import { seal, sealExpiresAt, sealedWithOlderSecret } from "./cookie/seal";
 import { parseCookieHeader, serializeCookie, type CookieWrite } from "./cookie/serialize";
 import { CALLBACK_PATH_HEADER, sameCallbackPath } from "./routes/request";
 
@@ -99,8 +99,8 @@ async function checkIdentity(
   if (value === undefined) return NO_IDENTITY;
   const rotated = config.cookieSecrets.length > 1 && sealedWithOlderSecret(value, config.cookieSecrets);
   if (!gated && !rotated) return NO_IDENTITY;
-  const opened = await unseal(value, config.cookieSecrets, IDENTITY_MAX_AGE);
-  if (!opened || !isSealedIdentity(opened.data)) return NO_IDENTITY;
+  const opened = await openIdentity(value, config.cookieSecrets);
+  if (!opened) return NO_IDENTITY;
   if (opened.sealedWithNewest) return { valid: true, rewrite: [] };
   // Same lifetime as before: rotating the secret must not extend anyone's 30 days.
   const remaining = Math.floor(((sealExpiresAt(value) ?? 0) - Date.now()) / 1000);

@@ -1,6 +1,8 @@
 import { chunkCookieNames, splitValue } from "./chunks";
 import { cookieNames, IDENTITY_MAX_AGE } from "./names";
+import { openSeal } from "./seal";
 import { deletion, type CookieJar, type CookieWrite } from "./serialize";
+import { secretScope, VerifiedMemo, type VerifiedMemoLimits } from "./verified-memo";
 
 /**
  * The edge-safe half of the identity cookie: its shape and writing an already sealed value. Kept free of
@@ -52,4 +54,87 @@ export function sealedIdentityCookies(
 
 export function identityDeletions(jar: CookieJar, secure: boolean): CookieWrite[] {
   return chunkCookieNames(cookieNames(secure).identity, jar).map((name) => deletion(name, secure));
+}
+
+/**
+ * Bounds of the memo of verified identity cookies, per runtime instance (the edge middleware and the Node server each
+ * hold one): at most 5,000 cookies and 8 Mi characters of cookie values plus their decrypted (and, when compressed,
+ * inflated) JSON. A typical identity cookie (1-2 KB) weighs about 2-3 K, so the weight bound is what limits.
+ */
+export const IDENTITY_MEMO_LIMITS: Readonly<VerifiedMemoLimits> = Object.freeze({
+  maxEntries: 5_000,
+  maxWeight: 8 * 1024 * 1024,
+});
+/** Estimated bookkeeping per entry beyond its characters (Map slot, entry objects). */
+const ENTRY_OVERHEAD = 256;
+
+/** A verified identity cookie value. Everything in it is deeply frozen: it is shared by every request that sends the value. */
+export interface OpenedIdentity {
+  readonly data: Readonly<SealedIdentity>;
+  /** False when an older secret opened it: the middleware re-seals it with the newest. */
+  readonly sealedWithNewest: boolean;
+  /** The last moment (ms since the epoch) the seal is accepted (its expiration plus iron's skew). */
+  readonly acceptedUntil: number;
+  /** The decoded record, once known (a compressed one is inflated by the Node side, which then remembers it here). */
+  readonly record?: Readonly<IdentityRecord>;
+  readonly weight: number;
+}
+
+const memo = new VerifiedMemo<OpenedIdentity>(IDENTITY_MEMO_LIMITS);
+
+/**
+ * The verified identity in a (joined) identity cookie value, or `undefined`. A value seen before under the same secret
+ * set and not yet expired is answered from the memo; anything else is fully verified (and remembered if valid).
+ */
+export async function openIdentity(value: string, secrets: readonly string[]): Promise<OpenedIdentity | undefined> {
+  const scope = secretScope(secrets);
+  const hit = memo.get(value, scope);
+  if (hit !== undefined) return hit;
+  const opened = await openSeal(value, secrets, Date.now());
+  if (!opened || !isSealedIdentity(opened.data)) return undefined;
+  const data = deepFreeze(opened.data as SealedIdentity);
+  const identity: OpenedIdentity = Object.freeze({
+    data,
+    sealedWithNewest: opened.sealedWithNewest,
+    acceptedUntil: opened.acceptedUntil,
+    ...("u" in data ? { record: data.u } : {}),
+    weight: value.length + opened.plaintextLength + ENTRY_OVERHEAD,
+  });
+  memo.set(value, scope, identity, identity.acceptedUntil, identity.weight);
+  return identity;
+}
+
+/** Remembers the decoded record of a compressed identity (its inflated size counts against the memo's bound). */
+export function rememberIdentityRecord(
+  value: string,
+  secrets: readonly string[],
+  opened: OpenedIdentity,
+  record: IdentityRecord,
+  size: number,
+): OpenedIdentity {
+  const identity: OpenedIdentity = Object.freeze({
+    ...opened,
+    record: deepFreeze(record),
+    weight: opened.weight + size,
+  });
+  memo.set(value, secretScope(secrets), identity, identity.acceptedUntil, identity.weight);
+  return identity;
+}
+
+/** Entries and weight of the memo (for tests and the benchmark). */
+export function identityMemoStats(): { size: number; weight: number; limits: Readonly<VerifiedMemoLimits> } {
+  return { size: memo.size, weight: memo.weight, limits: memo.limits };
+}
+
+/** Forgets every remembered cookie (tests and benchmarks). */
+export function clearIdentityMemo(): void {
+  memo.clear();
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

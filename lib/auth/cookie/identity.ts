@@ -1,8 +1,14 @@
 import { decodeBase64Url, encodeBase64Url } from "./base64url";
 import { CHUNK_SIZE, joinValue } from "./chunks";
-import { isClaims, isSealedIdentity, sealedIdentityCookies, type IdentityRecord } from "./identity-cookie";
+import {
+  isClaims,
+  openIdentity,
+  rememberIdentityRecord,
+  sealedIdentityCookies,
+  type IdentityRecord,
+} from "./identity-cookie";
 import { cookieNames, IDENTITY_MAX_AGE } from "./names";
-import { seal, unseal } from "./seal";
+import { seal } from "./seal";
 import type { CookieJar, CookieWrite } from "./serialize";
 
 export { identityDeletions, sealedIdentityCookies } from "./identity-cookie";
@@ -73,26 +79,35 @@ export async function readIdentity(
 ): Promise<Identity | undefined> {
   const value = joinValue(cookieNames(secure).identity, jar);
   if (value === undefined) return undefined;
-  const opened = await unseal(value, secrets, IDENTITY_MAX_AGE);
-  if (!opened || !isSealedIdentity(opened.data)) return undefined;
-  const record = "u" in opened.data ? opened.data.u : await inflateRecord(opened.data.z);
+  let opened = await openIdentity(value, secrets);
+  if (!opened) return undefined;
+  let record = opened.record;
+  if (record === undefined && "z" in opened.data) {
+    const inflated = await inflateRecord(opened.data.z);
+    if (!inflated || !isClaims(inflated.record.c)) return undefined;
+    opened = rememberIdentityRecord(value, secrets, opened, inflated.record, inflated.size);
+    record = opened.record;
+  }
   if (!record || !isClaims(record.c)) return undefined;
+  const t = record.t;
   return {
     claims: record.c,
     tokens: {
-      ...(typeof record.t?.id === "string" ? { id: record.t.id } : {}),
-      ...(typeof record.t?.access === "string" ? { access: record.t.access } : {}),
+      ...(typeof t?.id === "string" ? { id: t.id } : {}),
+      ...(typeof t?.access === "string" ? { access: t.access } : {}),
     },
-    idToken: typeof record.h === "string" ? record.h : record.t?.id,
+    idToken: typeof record.h === "string" ? record.h : t?.id,
   };
 }
 
-async function inflateRecord(z: string): Promise<IdentityRecord | undefined> {
+async function inflateRecord(z: string): Promise<{ record: IdentityRecord; size: number } | undefined> {
   const text = await inflate(z);
   if (text === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === "object" && parsed !== null ? (parsed as IdentityRecord) : undefined;
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? { record: parsed as IdentityRecord, size: text.length }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,3 @@
+import { handleLogin } from "../../../../_lib/auth/routes/login";
+
+export const GET = handleLogin;
