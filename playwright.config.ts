@@ -3,6 +3,10 @@ import {
   APP_ORIGIN,
   APP_PORT,
   BALANCER_ORIGIN,
+  BOUND_CLIENT,
+  BOUND_ORIGIN,
+  BOUND_PORT,
+  BOUND_TOML,
   BROKEN_ORIGIN,
   BROKEN_TOML,
   CLIENTS,
@@ -66,7 +70,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")} --client '${balancerClient}'`,
+      command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")} --client '${balancerClient}' --client '${BOUND_CLIENT.id}:${BOUND_CLIENT.secret}:${BOUND_ORIGIN}/oauth2callback'`,
       url: `${IDP_ORIGIN}/__health`,
       reuseExistingServer: false,
       stdout: "pipe",
@@ -87,6 +91,11 @@ export default defineConfig({
     },
     variant(BROKEN_ORIGIN, BROKEN_TOML),
     variant(NO_AUTH_ORIGIN, NO_AUTH_TOML),
+    {
+      ...variant(BOUND_ORIGIN, BOUND_TOML),
+      command: `node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${BOUND_PORT}`,
+      url: `http://127.0.0.1:${BOUND_PORT}/`,
+    },
     ...REPLICA_PORTS.map((port) => variant(`http://localhost:${port}`, REPLICA_TOML, { AUTH_ORIGIN: BALANCER_ORIGIN })),
     {
       command: `node tests/support/balancer.mjs --port ${new URL(BALANCER_ORIGIN).port} ${REPLICA_PORTS.map((p) => `--backend ${p}`).join(" ")} ${REPLICA_CALLBACK_PATHS.map((p) => `--callback ${p}`).join(" ")}`,

@@ -7,7 +7,8 @@ import { openIdentity, sealedIdentityCookies } from "./cookie/identity-cookie";
 import { cookieNames } from "./cookie/names";
 import { seal, sealExpiresAt, sealedWithOlderSecret } from "./cookie/seal";
 import { parseCookieHeader, serializeCookie, type CookieWrite } from "./cookie/serialize";
-import { CALLBACK_PATH_HEADER, sameCallbackPath } from "./routes/request";
+import { ARRIVAL_PARAM, signArrival } from "./routes/arrival";
+import { sameCallbackPath } from "./routes/request";
 
 /**
  * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.
@@ -35,15 +36,16 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     const state = edgeConfigState();
     const url = request.nextUrl;
     const fullPath = url.basePath + url.pathname;
-    const spoofed = request.headers.has(CALLBACK_PATH_HEADER);
-    const requestHeaders = spoofed ? withoutHeader(request.headers, CALLBACK_PATH_HEADER) : request.headers;
 
     if (state.status === "ok" && isCallback(request, fullPath, state.config.callbackPaths)) {
       const target = url.clone();
       target.pathname = CALLBACK_ROUTE;
-      const headers = new Headers(requestHeaders);
-      headers.set(CALLBACK_PATH_HEADER, fullPath);
-      return NextResponse.rewrite(target, { request: { headers } });
+      const responseState = url.searchParams.get("state") ?? "";
+      target.searchParams.set(
+        ARRIVAL_PARAM,
+        await signArrival(fullPath, responseState, state.config.cookieSecrets[0]!),
+      );
+      return NextResponse.rewrite(target);
     }
     // The auth routes manage the cookies themselves (a re-seal must never undo a logout's deletions).
     const authRoute = isAuthRoute(url.pathname);
@@ -55,7 +57,7 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
       ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, gated)
       : NO_IDENTITY;
     if (!gated || identity.valid) {
-      const response = spoofed ? NextResponse.next({ request: { headers: requestHeaders } }) : NextResponse.next();
+      const response = NextResponse.next();
       for (const cookie of identity.rewrite) response.headers.append("set-cookie", serializeCookie(cookie));
       return response;
     }
@@ -107,12 +109,6 @@ async function checkIdentity(
   if (remaining <= 0) return { valid: true, rewrite: [] };
   const resealed = await seal(opened.data, config.cookieSecrets, remaining);
   return { valid: true, rewrite: sealedIdentityCookies(resealed, jar, config.secure, remaining) };
-}
-
-function withoutHeader(headers: Headers, name: string): Headers {
-  const copy = new Headers(headers);
-  copy.delete(name);
-  return copy;
 }
 
 export function compileMatcher(matcher: PathMatcher): (pathname: string) => boolean {

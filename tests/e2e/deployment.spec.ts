@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { BALANCER_ORIGIN, REPLICA_PORTS } from "./env";
+import { BALANCER_ORIGIN, BOUND_ORIGIN, REPLICA_PORTS } from "./env";
 import { clientUser, serverUser, signInAtProvider } from "./support";
 
 /** Served through tests/support/balancer.mjs: two instances, one config in AUTH_SECRETS, AUTH_ORIGIN set. */
@@ -57,4 +57,13 @@ test.describe("the callback at any path that redirect_uri names", () => {
       expect((await routes()).slice(before).some((r) => r.path === path)).toBe(true);
     });
   }
+});
+
+test("a server started with -H 127.0.0.1 while redirect_uri names localhost logs in (Next proxies the callback rewrite)", async ({
+  page,
+}) => {
+  await page.goto(`${BOUND_ORIGIN}/auth/login?returnTo=%2Fprotected`);
+  await signInAtProvider(page, "bound-user");
+  await page.waitForURL(`${BOUND_ORIGIN}/protected`);
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "bound-user" });
 });

@@ -70,3 +70,19 @@ redirect_uri = "https://app.example.com/api/auth/callback/deep"
 ${REPLICA_PROVIDER}
 redirect_uri = "https://app.example.com/auth/callback"
 `;
+
+/**
+ * The same build started with `next start -H 127.0.0.1` while redirect_uri names localhost: Next then treats the
+ * middleware's callback rewrite as external and proxies it, dropping any header the middleware added.
+ */
+export const BOUND_PORT = 3106;
+export const BOUND_ORIGIN = `http://localhost:${BOUND_PORT}`;
+export const BOUND_CLIENT = { id: "bound", secret: "bound-client-secret-0123456789" } as const;
+export const BOUND_TOML = `
+[auth]
+redirect_uri = "${BOUND_ORIGIN}/oauth2callback"
+cookie_secret = "bound-cookie-secret-0123456789-0123456789"
+client_id = "${BOUND_CLIENT.id}"
+client_secret = "${BOUND_CLIENT.secret}"
+server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
+`;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { identityCookies, readIdentity } from "@/lib/auth/cookie/identity";
 import { serializeCookie, type CookieWrite } from "@/lib/auth/cookie/serialize";
 import { authMiddleware } from "@/lib/auth/middleware";
+import { ARRIVAL_PARAM, verifyArrival } from "@/lib/auth/routes/arrival";
 
 const NEW = "new-secret-0123456789-0123456789-abcdef";
 const OLD = "old-secret-0123456789-0123456789-abcdef";
@@ -122,11 +123,18 @@ describe("authMiddleware", () => {
     expect(setCookies(response)).toEqual([]);
   });
 
-  it("routes every configured callback path to the callback route and records where it arrived", async () => {
+  it("routes every configured callback path to the callback route and records where it arrived, MACed", async () => {
     for (const path of ["/oauth2callback", "/callbacks/other"]) {
       const response = await call(`${path}?code=c&state=s`);
-      expect(new URL(response.headers.get("x-middleware-rewrite")!).pathname).toBe("/auth/callback");
-      expect(response.headers.get("x-middleware-request-x-auth-callback-path")).toBe(path);
+      const target = new URL(response.headers.get("x-middleware-rewrite")!);
+      expect(target.pathname).toBe("/auth/callback");
+      expect(target.searchParams.get("code")).toBe("c");
+      const arrival = target.searchParams.get(ARRIVAL_PARAM);
+      expect(await verifyArrival(arrival, "s", [NEW])).toBe(path);
+      expect(await verifyArrival(arrival, "another-state", [NEW])).toBeUndefined();
+      expect(await verifyArrival(arrival, "s", [OLD])).toBeUndefined();
+      // No request header: Next drops those when it proxies a rewrite it sees as external.
+      expect(response.headers.get("x-middleware-override-headers")).toBeNull();
     }
   });
 
@@ -145,12 +153,11 @@ describe("authMiddleware", () => {
     expect(home.headers.get("x-middleware-next")).toBe("1");
   });
 
-  it("strips a callback-path header sent by the browser", async () => {
-    const response = await call("/", { "x-auth-callback-path": "/callbacks/other" });
-    expect(response.headers.get("x-middleware-override-headers")).not.toContain("x-auth-callback-path");
-    expect(response.headers.get("x-middleware-request-x-auth-callback-path")).toBeNull();
-    const direct = await call("/auth/callback?code=c&state=s", { "x-auth-callback-path": "/callbacks/other" });
-    expect(direct.headers.get("x-middleware-request-x-auth-callback-path")).toBeNull();
+  it("replaces an arrival parameter that came with the request", async () => {
+    const response = await call(`/oauth2callback?code=c&state=s&${ARRIVAL_PARAM}=forged`);
+    const target = new URL(response.headers.get("x-middleware-rewrite")!);
+    expect(target.searchParams.getAll(ARRIVAL_PARAM)).toHaveLength(1);
+    expect(await verifyArrival(target.searchParams.get(ARRIVAL_PARAM), "s", [NEW])).toBe("/oauth2callback");
   });
 
   it("treats the app's own routes under /auth/ like any other path", async () => {
@@ -225,7 +232,8 @@ describe("authMiddleware under a basePath", () => {
   it("routes the callback path (which includes the base path) to the callback route inside it", async () => {
     const response = await inBase("/oauth2callback?code=c&state=s");
     expect(new URL(response.headers.get("x-middleware-rewrite")!).pathname).toBe(`${BASE}/auth/callback`);
-    expect(response.headers.get("x-middleware-request-x-auth-callback-path")).toBe(`${BASE}/oauth2callback`);
+    const arrival = new URL(response.headers.get("x-middleware-rewrite")!).searchParams.get(ARRIVAL_PARAM);
+    expect(await verifyArrival(arrival, "s", [NEW])).toBe(`${BASE}/oauth2callback`);
   });
 });
 

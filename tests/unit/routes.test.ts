@@ -8,6 +8,7 @@ import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";
 import { handleLogin } from "@/lib/auth/routes/login";
 import { handleLogout } from "@/lib/auth/routes/logout";
+import { ARRIVAL_PARAM, signArrival } from "@/lib/auth/routes/arrival";
 import { Jar } from "../support/cookie-jar";
 
 /** The route handlers, called with real Requests, against the real local OpenID Provider on loopback. */
@@ -84,6 +85,15 @@ async function signInAtProvider(authorizeUrl: string, user: string, redirectUri 
     throw new Error(`unexpected ${response.status} at ${url}`);
   }
   throw new Error("too many redirects");
+}
+
+/** The callback URL as the middleware's rewrite makes it: at /auth/callback, with the path it arrived at, MACed. */
+async function rewritten(callbackUrl: string, arrivedAt: string, secret = SECRET): Promise<string> {
+  const url = new URL(callbackUrl);
+  const prefix = url.pathname.slice(0, url.pathname.lastIndexOf("/oauth2callback"));
+  url.pathname = `${prefix}/auth/callback`;
+  url.searchParams.set(ARRIVAL_PARAM, await signArrival(arrivedAt, url.searchParams.get("state") ?? "", secret));
+  return url.href;
 }
 
 async function startLogin(jar: Jar, query = ""): Promise<string> {
@@ -333,8 +343,40 @@ describe("the callback", () => {
   it("refuses a response that arrives at another provider's callback path (mix-up defence)", async () => {
     const jar = new Jar();
     const callbackUrl = await signInAtProvider(await startLogin(jar), "peggy");
-    const response = await handleCallback(get(callbackUrl, jar, { "x-auth-callback-path": "/callbacks/other" }));
+    const response = await handleCallback(get(await rewritten(callbackUrl, "/callbacks/other"), jar));
     expect(response.status).toBe(400);
+    expect(await response.text()).toContain("arrived at the wrong address");
+  });
+
+  it("accepts a response the middleware rewrote from the provider's callback path", async () => {
+    const jar = new Jar();
+    const callbackUrl = await signInAtProvider(await startLogin(jar), "rita");
+    const response = await handleCallback(get(await rewritten(callbackUrl, "/oauth2callback"), jar));
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    expect(jar.cookies.has("auth_user")).toBe(true);
+  });
+
+  it("does not trust an arrival path the middleware did not MAC: another secret, another state, or none", async () => {
+    for (const forge of [
+      (url: string) => rewritten(url, "/oauth2callback", "another-secret-0123456789-0123456789-abc"),
+      async (url: string) => {
+        const other = new URL(await rewritten(url, "/oauth2callback"));
+        other.searchParams.set(ARRIVAL_PARAM, await signArrival("/oauth2callback", "another-state", SECRET));
+        return other.href;
+      },
+      async (url: string) => {
+        const other = new URL(await rewritten(url, "/oauth2callback"));
+        other.searchParams.set(ARRIVAL_PARAM, `${"A".repeat(43)}/oauth2callback`);
+        return other.href;
+      },
+    ]) {
+      const jar = new Jar();
+      const callbackUrl = await signInAtProvider(await startLogin(jar), "trent");
+      const response = await handleCallback(get(await forge(callbackUrl), jar));
+      expect(response.status).toBe(400);
+      expect(response.headers.getSetCookie().some((c) => c.startsWith("auth_user="))).toBe(false);
+    }
   });
 });
 
@@ -425,9 +467,19 @@ describe(`under basePath "${BASE}"`, () => {
     const authorize = new URL(login.headers.get("location")!);
     expect(authorize.searchParams.get("redirect_uri")).toBe(BASE_REDIRECT_URI);
     const callbackUrl = await signInAtProvider(authorize.href, "grace", BASE_REDIRECT_URI);
-    const response = await handleCallback(get(callbackUrl, jar, { "x-auth-callback-path": `${BASE}/oauth2callback` }));
+    const response = await handleCallback(get(await rewritten(callbackUrl, `${BASE}/oauth2callback`), jar));
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe(`${APP}${BASE}/reports?q=1`);
+  });
+
+  it("accepts the callback URL as Next hands it after an internal rewrite: the browser's path without the base path", async () => {
+    const jar = new Jar();
+    const login = await handleLogin(get(`${APP}${BASE}/auth/login`, jar));
+    jar.apply(login);
+    const callbackUrl = await signInAtProvider(login.headers.get("location")!, "heidi", BASE_REDIRECT_URI);
+    const response = await handleCallback(get(callbackUrl.replace(`${APP}${BASE}/`, `${APP}/`), jar));
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`${APP}${BASE}/`);
   });
 
   it("keeps its links, its logout form and its way home inside the base path", async () => {

@@ -1,4 +1,4 @@
-import { withBasePath } from "../config/base-path";
+import { withBasePath, withoutBasePath } from "../config/base-path";
 import { identityCookies, IdentityTooLargeError } from "../cookie/identity";
 import { readTransaction, transactionDeletion } from "../cookie/transaction";
 import { dropDefaultPromptAfter } from "../protocol/authorize";
@@ -6,7 +6,8 @@ import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
 import { errorResponse, routeConfig } from "./context";
-import { CALLBACK_PATH_HEADER, requestCookies, sameCallbackPath } from "./request";
+import { ARRIVAL_PARAM, verifyArrival } from "./arrival";
+import { requestCookies, sameCallbackPath } from "./request";
 import { escapeHtml, redirectTo } from "./respond";
 
 /**
@@ -18,6 +19,9 @@ export async function handleCallback(request: Request): Promise<Response> {
   if (config instanceof Response) return config;
   const url = new URL(request.url);
   const params = url.searchParams;
+  // Set by the middleware's rewrite, not by the provider: taken out before the response is validated.
+  const arrival = params.get(ARRIVAL_PARAM);
+  params.delete(ARRIVAL_PARAM);
 
   // The provider's post-logout redirect lands here with no authorization response at all.
   if (!params.has("code") && !params.has("error") && !params.has("state"))
@@ -58,8 +62,11 @@ export async function handleCallback(request: Request): Promise<Response> {
         `The login provider "${transaction.provider}" is no longer configured. Start the login again.`,
       );
     // Mix-up defence (RFC 9700 §4.4): the response must arrive at the redirect_uri this provider was given.
-    const arrivedAt = request.headers.get(CALLBACK_PATH_HEADER) ?? url.pathname;
-    if (!sameCallbackPath(arrivedAt, new URL(transaction.redirectUri).pathname)) {
+    // After an internal rewrite Next hands the route the URL the browser asked for (without the base path); after an
+    // external one, /auth/callback with the middleware's MACed arrival path. Compared app-relative, so both agree.
+    const arrivedAt = (await verifyArrival(arrival, state, config.cookieSecrets)) ?? url.pathname;
+    const appRelative = (path: string) => withoutBasePath(path) ?? path;
+    if (!sameCallbackPath(appRelative(arrivedAt), appRelative(new URL(transaction.redirectUri).pathname))) {
       throw new AuthFlowError(
         "INVALID_AUTHORIZATION_RESPONSE",
         400,

@@ -50,9 +50,6 @@ export function isSameOriginRequest(request: Request, origin: string): boolean {
   }
 }
 
-/** Header the middleware sets when it rewrites a configured callback path to the callback route. */
-export const CALLBACK_PATH_HEADER = "x-auth-callback-path";
-
 /** Whether two paths name the same callback: a trailing slash does not count (Next may redirect it away first). */
 export function sameCallbackPath(a: string, b: string): boolean {
   const trim = (path: string) => (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
