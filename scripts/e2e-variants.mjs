@@ -27,7 +27,18 @@ import { fileURLToPath } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NODE22_VERSION = "22.23.3";
 const NODE22_DIR = path.join(os.homedir(), ".cache", "streamlit-auth-nextjs", `node-${NODE22_VERSION}`);
-const SKIP = new Set(["node_modules", ".next", ".git", "test-results", "playwright-report", "bench", ".e2e-variants"]);
+/** Not copied: build output, dependencies (linked instead), and any local config (the variants use AUTH_SECRETS). */
+const SKIP = new Set([
+  "node_modules",
+  ".next",
+  ".git",
+  "test-results",
+  "playwright-report",
+  "bench",
+  ".e2e-variants",
+  "secrets.toml",
+  ".streamlit",
+]);
 
 /** @typedef {{ node: () => string, gate: "middleware" | "proxy", basePath: string }} Variant */
 /** @type {Record<string, Variant>} */
@@ -77,7 +88,8 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const entry of readdirSync(ROOT)) {
-    if (!SKIP.has(entry)) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    if (!SKIP.has(entry) && !entry.startsWith(".env"))
+      cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   if (variant.gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
@@ -85,10 +97,10 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
   const config = readFileSync(configFile, "utf8");
   // The copy lives inside the project, so Turbopack's root is the project (where node_modules really is).
   const extra = `turbopack: { root: ${JSON.stringify(ROOT)} },${variant.basePath ? ` basePath: ${JSON.stringify(variant.basePath)},` : ""}`;
-  writeFileSync(
-    configFile,
-    config.replace("const nextConfig: NextConfig = {", `const nextConfig: NextConfig = {\n  ${extra}`),
-  );
+  const anchor = "const nextConfig: NextConfig = {";
+  if (!config.includes(anchor))
+    throw new Error(`next.config.ts no longer contains "${anchor}": update scripts/e2e-variants.mjs`);
+  writeFileSync(configFile, config.replace(anchor, `${anchor}\n  ${extra}`));
   return dir;
 }
 

@@ -121,9 +121,9 @@ export function initApp({ target, protect = [], force = false, dryRun = false })
   ].join("\n");
   if (existingMiddleware && existingMiddleware !== middlewareFile) {
     report.files.push({ path: rel(appDir, existingMiddleware), result: "kept" });
-    report.steps.push(middlewareStep(rel(appDir, existingMiddleware)));
+    report.steps.push(middlewareStep(rel(appDir, existingMiddleware), libFrom(existingMiddleware)));
   } else if (write(middlewareFile, middleware, false) === "kept") {
-    report.steps.push(middlewareStep(rel(appDir, middlewareFile)));
+    report.steps.push(middlewareStep(rel(appDir, middlewareFile), libFrom(middlewareFile)));
   }
 
   // 4. instrumentation.ts: hands the config file's text to the edge middleware at server start.
@@ -243,12 +243,12 @@ export function initApp({ target, protect = [], force = false, dryRun = false })
   return report;
 }
 
-/** @param {string} file */
-function middlewareStep(file) {
+/** @param {string} file @param {string} lib */
+function middlewareStep(file, lib) {
   return [
     `${file} already exists and was left alone. Call the auth middleware from it, and let its matcher reach`,
     "    page paths (the middleware routes the callback path of redirect_uri):",
-    '    import { authMiddleware } from "@/lib/auth/middleware";',
+    `    import { authMiddleware } from "${lib}/middleware";`,
     "    const auth = authMiddleware({ protect: [] });",
     "    export default async function middleware(request: NextRequest) {",
     "      const response = await auth(request);",

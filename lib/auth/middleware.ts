@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isAuthRoute } from "./config/base-path";
+import { CALLBACK_ROUTE, isAuthRoute, LOGIN_ROUTE } from "./config/base-path";
 import { edgeConfigState } from "./config/edge";
 import type { AuthConfig } from "./config/types";
 import { joinValue } from "./cookie/chunks";
@@ -28,7 +28,6 @@ export interface AuthMiddlewareOptions {
   protect?: PathMatcher;
 }
 
-const CALLBACK_ROUTE = "/auth/callback";
 
 export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: NextRequest) => Promise<NextResponse> {
   const isProtected = compileMatcher(options.protect ?? []);
@@ -66,7 +65,7 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
       return new NextResponse("Log in first.", { status: 401, headers: { "cache-control": "no-store" } });
     }
     const login = url.clone();
-    login.pathname = "/auth/login";
+    login.pathname = LOGIN_ROUTE;
     login.search = "";
     login.searchParams.set("returnTo", url.pathname + url.search);
     return NextResponse.redirect(login, 307);

@@ -28,6 +28,7 @@ vi.mock("next/headers", () => ({
       request.written.push({ name, value, options }),
   }),
 }));
+vi.mock("next/server", () => ({ connection: async () => undefined }));
 vi.mock("next/navigation", () => ({
   redirect: (location: string) => {
     throw new Redirect(location);
@@ -35,6 +36,7 @@ vi.mock("next/navigation", () => ({
 }));
 
 const { login, logout } = await import("@/lib/auth/server/actions");
+const { getLoginProviders } = await import("@/lib/auth/server/providers");
 
 const APP = "http://localhost:3000";
 const SECRET = "actions-test-cookie-secret-0123456789-abc";
@@ -150,5 +152,16 @@ describe("logout()", () => {
     const location = await redirectOf(() => logout());
     expect(location.href).toBe(`${APP}/`);
     expect(request.written.map((w) => [w.name, w.options["maxAge"]])).toEqual([["auth_user", 0]]);
+  });
+});
+
+describe("getLoginProviders()", () => {
+  it("lists the default provider first, then named and broken sections, but no stray plain value of [auth]", async () => {
+    process.env["AUTH_SECRETS"] = config(
+      `prompt = "consent"\n[auth.okta]\nclient_id = "x"\nclient_secret = "x"\nserver_metadata_url = "https://okta.example/.well-known/openid-configuration"\n[auth.broken]\nclient_id = "x"\n`,
+    );
+    expect(await getLoginProviders()).toEqual(["default", "okta", "broken"]);
+    const error = await login("prompt").catch((e: unknown) => e);
+    expect((error as AuthConfigError).code).toBe("WRONG_TYPE");
   });
 });

@@ -694,6 +694,26 @@ describe("deployment settings from the environment", () => {
     expect(state.config.callbackPaths).toEqual(["/oauth2callback", "/callbacks/okta"]);
   });
 
+  it("keeps a path that starts with // on AUTH_ORIGIN's host", () => {
+    const tricky = shared(DEFAULT_PROVIDER_KEYS, "http://localhost:3000//evil.example/cb");
+    const state = parseAuthConfig(tricky, { source: SOURCE, origin: "https://preview.example" });
+    if (state.status !== "ok") throw new Error(describeState(tricky));
+    expect(state.config.origin).toBe("https://preview.example");
+    expect(new URL(state.config.redirectUri).host).toBe("preview.example");
+  });
+
+  it("still refuses a provider redirect_uri on another origin than [auth]'s when AUTH_ORIGIN is set", () => {
+    const mixed =
+      shared(DEFAULT_PROVIDER_KEYS) + provider("okta", 'redirect_uri = "http://127.0.0.1:3000/callbacks/okta"');
+    const state = parseAuthConfig(mixed, { source: SOURCE, origin: "https://preview.example" });
+    if (state.status !== "ok") throw new Error(describeState(mixed));
+    expectError(only(providerErrors(state.config, "okta")), {
+      code: "INVALID_VALUE",
+      section: "[auth.okta]",
+      key: "redirect_uri",
+    });
+  });
+
   it.each([
     ["a path", "https://preview.example/app", "INVALID_VALUE", "without a path"],
     ["plain http to a public host", "http://preview.example", "INSECURE_URL", "http://"],

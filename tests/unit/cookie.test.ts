@@ -60,7 +60,7 @@ describe("seal / unseal", () => {
     expect(sealed.startsWith("Fe26.2*")).toBe(true);
     expect(sealed.endsWith("~2")).toBe(true);
     expect(sealed).not.toContain("Ada");
-    expect(await unseal(sealed, [A], 3600)).toEqual({ data, sealedWithNewest: true });
+    expect(await unseal(sealed, [A])).toEqual({ data, sealedWithNewest: true });
   });
 
   it("produces a different seal each time (random salts and IV)", async () => {
@@ -69,7 +69,7 @@ describe("seal / unseal", () => {
 
   it("gives undefined for a value sealed with another secret", async () => {
     const sealed = await seal(data, [A], 3600);
-    expect(await unseal(sealed, [B], 3600)).toBeUndefined();
+    expect(await unseal(sealed, [B])).toBeUndefined();
   });
 
   it("gives undefined when any single character is changed", async () => {
@@ -79,10 +79,10 @@ describe("seal / unseal", () => {
     for (let at = 0; at < sealed.length; at++) {
       const tampered = flip(sealed, at);
       expect(tampered).not.toBe(sealed);
-      expect(await unseal(tampered, [A], 3600), `flipped at ${at}`).toBeUndefined();
+      expect(await unseal(tampered, [A]), `flipped at ${at}`).toBeUndefined();
     }
     // The untampered value still opens.
-    expect((await unseal(sealed, [A], 3600))?.data).toEqual({ a: 1 });
+    expect((await unseal(sealed, [A]))?.data).toEqual({ a: 1 });
   });
 
   it("gives undefined for malformed values and never throws", async () => {
@@ -114,54 +114,54 @@ describe("seal / unseal", () => {
       ["JSON", '{"v":1}'],
     ];
     for (const [label, value] of malformed) {
-      await expect(unseal(value, [A], 3600), label).resolves.toBeUndefined();
+      await expect(unseal(value, [A]), label).resolves.toBeUndefined();
     }
   });
 
   it("refuses a seal of an empty object or a non-object", async () => {
-    expect(await unseal(await seal({}, [A], 3600), [A], 3600)).toBeUndefined();
+    expect(await unseal(await seal({}, [A], 3600), [A])).toBeUndefined();
   });
 
   it("gives undefined for a valid seal longer than 64 KB", async () => {
     const big = await seal({ blob: randomText(60 * 1024) }, [A], 3600);
     expect(big.length).toBeGreaterThan(64 * 1024);
-    expect(await unseal(big, [A], 3600)).toBeUndefined();
+    expect(await unseal(big, [A])).toBeUndefined();
   });
 
   it("expires after the ttl (plus iron's 60 s skew)", async () => {
     useFakeDate(T0);
     const sealed = await seal({ a: 1 }, [A], 300);
     vi.setSystemTime(T0 + 299_000);
-    expect((await unseal(sealed, [A], 300))?.data).toEqual({ a: 1 });
+    expect((await unseal(sealed, [A]))?.data).toEqual({ a: 1 });
     vi.setSystemTime(T0 + 300_000 + IRON_SKEW_MS + 1_000);
-    expect(await unseal(sealed, [A], 300)).toBeUndefined();
+    expect(await unseal(sealed, [A])).toBeUndefined();
   });
 
   describe("secret rotation", () => {
     it("opens a value sealed with an older secret and says so", async () => {
       const sealed = await seal({ a: 1 }, [OLD], 3600);
-      expect(await unseal(sealed, [NEW, OLD], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: false });
+      expect(await unseal(sealed, [NEW, OLD])).toEqual({ data: { a: 1 }, sealedWithNewest: false });
     });
 
     it("seals with the newest secret", async () => {
       const sealed = await seal({ a: 1 }, [NEW, OLD], 3600);
-      expect(await unseal(sealed, [NEW, OLD], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: true });
-      expect(await unseal(sealed, [NEW], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: true });
-      expect(await unseal(sealed, [OLD], 3600)).toBeUndefined();
+      expect(await unseal(sealed, [NEW, OLD])).toEqual({ data: { a: 1 }, sealedWithNewest: true });
+      expect(await unseal(sealed, [NEW])).toEqual({ data: { a: 1 }, sealedWithNewest: true });
+      expect(await unseal(sealed, [OLD])).toBeUndefined();
     });
 
     it("stops opening old values once the old secret is removed", async () => {
       const sealed = await seal({ a: 1 }, [OLD], 3600);
-      expect(await unseal(sealed, [NEW], 3600)).toBeUndefined();
+      expect(await unseal(sealed, [NEW])).toBeUndefined();
     });
 
     it("keeps secret ids stable when secrets are added and removed", async () => {
       const sealed = await seal({ a: 1 }, [B, A], 3600);
-      expect(await unseal(sealed, [C, B], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: false });
-      expect(await unseal(sealed, [C, B, A], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: false });
-      expect(await unseal(sealed, [B], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: true });
-      expect(await unseal(sealed, [A, B], 3600)).toEqual({ data: { a: 1 }, sealedWithNewest: false });
-      expect(await unseal(sealed, [C, A], 3600)).toBeUndefined();
+      expect(await unseal(sealed, [C, B])).toEqual({ data: { a: 1 }, sealedWithNewest: false });
+      expect(await unseal(sealed, [C, B, A])).toEqual({ data: { a: 1 }, sealedWithNewest: false });
+      expect(await unseal(sealed, [B])).toEqual({ data: { a: 1 }, sealedWithNewest: true });
+      expect(await unseal(sealed, [A, B])).toEqual({ data: { a: 1 }, sealedWithNewest: false });
+      expect(await unseal(sealed, [C, A])).toBeUndefined();
     });
 
     it("tells from the header alone whether a value was sealed with an older secret", async () => {
@@ -366,7 +366,7 @@ describe("identity cookies", () => {
     );
     expect(writes).toHaveLength(1);
     expect(writes[0]!.value.length).toBeLessThanOrEqual(CHUNK_SIZE);
-    const opened = await unseal(writes[0]!.value, [A], IDENTITY_MAX_AGE);
+    const opened = await unseal(writes[0]!.value, [A]);
     expect(opened?.data).toHaveProperty("z");
     expect(opened?.data).not.toHaveProperty("u");
     const identity = await readIdentity(apply(new Map(), writes), options);

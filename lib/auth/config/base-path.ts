@@ -24,10 +24,11 @@ export function withoutBasePath(path: string, basePath = appBasePath()): string 
 }
 
 /** The library's own route handlers, app-relative. The app may have any other route under `/auth/`. */
-export const AUTH_ROUTES = ["/auth/login", "/auth/callback", "/auth/logout"] as const;
+export const LOGIN_ROUTE = "/auth/login";
+export const CALLBACK_ROUTE = "/auth/callback";
+export const LOGOUT_ROUTE = "/auth/logout";
+export const AUTH_ROUTES = [LOGIN_ROUTE, CALLBACK_ROUTE, LOGOUT_ROUTE] as const;
 
-export function isAuthRoute(pathname: string): boolean {
-  return AUTH_ROUTES.some(
-    (route) => pathname === route || pathname === `${route}/` || pathname.startsWith(`${route}/`),
-  );
+export function isAuthRoute(pathname: string, routes: readonly string[] = AUTH_ROUTES): boolean {
+  return routes.some((route) => pathname === route || pathname.startsWith(`${route}/`));
 }

@@ -16,7 +16,8 @@ export function parseOptionsKey(): string {
   return [envValue("PORT") ?? "", envValue("AUTH_ORIGIN") ?? "", appBasePath()].join("\u0000");
 }
 
-function envValue(name: string): string | undefined {
+/** An environment variable, with an empty value read as unset. */
+export function envValue(name: string): string | undefined {
   const value = process.env[name];
   return value === undefined || value === "" ? undefined : value;
 }

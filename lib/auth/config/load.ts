@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { AuthConfigError } from "./errors";
-import { parseOptionsFromEnv, parseOptionsKey } from "./env";
+import { envValue as env, parseOptionsFromEnv, parseOptionsKey } from "./env";
 import { parseAuthConfig } from "./parse";
 import type { ConfigState } from "./types";
 
@@ -14,11 +14,6 @@ export interface ConfigText {
   text: string;
   source: string;
 }
-
-const env = (name: string): string | undefined => {
-  const value = process.env[name];
-  return value === undefined || value === "" ? undefined : value;
-};
 
 export function findConfigText(cwd = process.cwd()): ConfigText | AuthConfigError | undefined {
   const inline = env("AUTH_SECRETS");

@@ -1,4 +1,5 @@
 import { parse as parseToml, TomlError } from "smol-toml";
+import { isAuthRoute, LOGIN_ROUTE, LOGOUT_ROUTE } from "./base-path";
 import { AuthConfigError } from "./errors";
 import type { AuthConfig, ConfigState, ProviderConfig, TokenEndpointAuthMethod, TokenKind } from "./types";
 
@@ -158,14 +159,24 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
     else providers.set(name, result);
   }
 
+  // AUTH_ORIGIN moves the validated URIs, so a config accepted on a preview is the one accepted in production.
+  const deployedOrigin = options.origin;
+  if (deployedOrigin !== undefined) {
+    for (const [name, provider] of providers) {
+      providers.set(name, { ...provider, redirectUri: onOrigin(provider.redirectUri, deployedOrigin) });
+    }
+  }
+  const publicRedirectUri = deployedOrigin === undefined ? redirectUri : onOrigin(redirectUri, deployedOrigin);
   const callbackPaths = [
-    ...new Set([redirectUri, ...[...providers.values()].map((p) => p.redirectUri)].map((u) => new URL(u).pathname)),
+    ...new Set(
+      [publicRedirectUri, ...[...providers.values()].map((p) => p.redirectUri)].map((u) => new URL(u).pathname),
+    ),
   ];
   const config: AuthConfig = {
     source,
-    redirectUri,
-    origin,
-    secure: new URL(redirectUri).protocol === "https:",
+    redirectUri: publicRedirectUri,
+    origin: new URL(publicRedirectUri).origin,
+    secure: new URL(publicRedirectUri).protocol === "https:",
     cookieSecrets,
     exposeTokens,
     providers,
@@ -268,7 +279,7 @@ function readUrl(
     return undefined;
   }
   const appPath = url.pathname.slice(basePath.length) || "/";
-  if (/^\/auth\/(login|logout)(\/|$)/.test(appPath)) {
+  if (isAuthRoute(appPath, [LOGIN_ROUTE, LOGOUT_ROUTE])) {
     errors.push(
       new AuthConfigError(
         "INVALID_VALUE",
@@ -282,7 +293,13 @@ function readUrl(
     );
     return undefined;
   }
-  return options.origin === undefined ? value : new URL(url.pathname + url.search, options.origin).href;
+  return value;
+}
+
+/** The same path and query on another origin. Joined as text: a path starting with `//` must stay a path. */
+function onOrigin(uri: string, origin: string): string {
+  const url = new URL(uri);
+  return new URL(new URL(origin).origin + url.pathname + url.search).href;
 }
 
 /** `AUTH_ORIGIN` must be a bare origin with the same rules as any redirect_uri. */

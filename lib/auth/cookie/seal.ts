@@ -94,16 +94,10 @@ const DIGITS = /^\d{1,15}$/;
  * without, forever), salts must be the 64 hex digits iron writes, and the MAC is compared as the exact base64url
  * string iron writes (constant time), so no other spelling of the same bytes is accepted.
  *
- * Never throws: a tampered, truncated, expired, foreign or garbage value gives `undefined`.
- *
- * @param ttlSeconds the lifetime the value was sealed with; the seal's own, authenticated expiration decides.
+ * Never throws: a tampered, truncated, expired, foreign or garbage value gives `undefined`. The seal's own,
+ * authenticated expiration decides how long it lives.
  */
-export async function unseal(
-  value: string,
-  secrets: readonly string[],
-  ttlSeconds: number,
-): Promise<Unsealed | undefined> {
-  void ttlSeconds;
+export async function unseal(value: string, secrets: readonly string[]): Promise<Unsealed | undefined> {
   const opened = await openSeal(value, secrets, Date.now());
   return opened && { data: opened.data, sealedWithNewest: opened.sealedWithNewest };
 }

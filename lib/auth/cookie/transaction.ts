@@ -78,7 +78,7 @@ export async function readTransaction(
   if (!STATE_SHAPE.test(state)) return undefined;
   const stored = storedTransactions(jar, secure).find((t) => t.state === state);
   if (!stored) return undefined;
-  const opened = await unseal(jar.get(stored.name) ?? "", secrets, TRANSACTION_MAX_AGE);
+  const opened = await unseal(jar.get(stored.name) ?? "", secrets);
   const data = opened?.data;
   if (!data || data["v"] !== 1 || data["state"] !== state) return undefined;
   const fields = ["nonce", "codeVerifier", "provider", "issuer", "redirectUri", "returnTo"] as const;

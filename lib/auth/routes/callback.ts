@@ -1,4 +1,4 @@
-import { withBasePath, withoutBasePath } from "../config/base-path";
+import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path";
 import { identityCookies, IdentityTooLargeError } from "../cookie/identity";
 import { readTransaction, transactionDeletion } from "../cookie/transaction";
 import { dropDefaultPromptAfter } from "../protocol/authorize";
@@ -105,7 +105,7 @@ export async function handleCallback(request: Request): Promise<Response> {
       console.warn(
         `[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying without it`,
       );
-      const retry = new URL(withBasePath("/auth/login"), config.origin);
+      const retry = new URL(withBasePath(LOGIN_ROUTE), config.origin);
       retry.search = new URLSearchParams({ provider: provider.name, returnTo: transaction.returnTo }).toString();
       return redirectTo(retry, consumed);
     }
@@ -114,7 +114,7 @@ export async function handleCallback(request: Request): Promise<Response> {
         ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`)
         : error;
     return errorResponse("callback", failure, consumed, {
-      actionHtml: `<a href="${escapeHtml(withBasePath("/auth/login"))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
+      actionHtml: `<a href="${escapeHtml(withBasePath(LOGIN_ROUTE))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
     });
   }
 }

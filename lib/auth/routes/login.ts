@@ -9,13 +9,13 @@ import { isBackgroundRequest, isFramed, requestCookies } from "./request";
 import { escapeHtml, htmlPage, redirectTo } from "./respond";
 import { safeReturnTo } from "./return-to";
 import { DEFAULT_PROVIDER } from "../config/parse";
-import { withBasePath } from "../config/base-path";
+import { LOGIN_ROUTE, withBasePath } from "../config/base-path";
 
 /** `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. */
 export async function handleLogin(request: Request): Promise<Response> {
   const params = new URL(request.url).searchParams;
   if (isFramed(request)) {
-    const href = withBasePath(`/auth/login?${params.toString()}`);
+    const href = withBasePath(`${LOGIN_ROUTE}?${params.toString()}`);
     return htmlPage(403, {
       title: "Log in in a full window",
       message: "For your security, logging in is not possible inside an embedded frame.",
@@ -27,7 +27,7 @@ export async function handleLogin(request: Request): Promise<Response> {
   const config = routeConfig();
   if (config instanceof Response) return config;
   const elsewhere = loopbackHostMismatch(request.headers.get("host"), config.origin);
-  if (elsewhere) return redirectTo(new URL(withBasePath(`/auth/login?${params.toString()}`), elsewhere), [], 302);
+  if (elsewhere) return redirectTo(new URL(withBasePath(`${LOGIN_ROUTE}?${params.toString()}`), elsewhere), [], 302);
   try {
     const { location, cookies } = await beginLogin(
       config,

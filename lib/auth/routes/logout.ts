@@ -1,4 +1,4 @@
-import { withBasePath } from "../config/base-path";
+import { LOGOUT_ROUTE, withBasePath } from "../config/base-path";
 import { loadConfig } from "../config/load";
 import type { AuthConfig } from "../config/types";
 import { identityDeletions, readIdentity } from "../cookie/identity";
@@ -23,7 +23,7 @@ export async function handleLogout(request: Request): Promise<Response> {
     return htmlPage(403, {
       title: "Log out?",
       message: "This logout request did not come from this app, so nothing was changed. Press the button to log out.",
-      actionHtml: `<form method="post" action="${escapeHtml(withBasePath("/auth/logout"))}"><button type="submit">Log out</button></form>`,
+      actionHtml: `<form method="post" action="${escapeHtml(withBasePath(LOGOUT_ROUTE))}"><button type="submit">Log out</button></form>`,
     });
   }
   const jar = requestCookies(request);

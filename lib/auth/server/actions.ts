@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { withBasePath, withoutBasePath } from "../config/base-path";
+import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path";
 import { AuthConfigError, AuthConfigErrors } from "../config/errors";
 import { loadConfig } from "../config/load";
 import { DEFAULT_PROVIDER } from "../config/parse";
@@ -26,7 +26,7 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
   const elsewhere = loopbackHostMismatch((await headers()).get("host"), config.origin);
   // Cookies are per host: start on the configured loopback host, where the provider will come back to.
   if (elsewhere)
-    redirect(`${elsewhere}${withBasePath("/auth/login")}?${new URLSearchParams({ provider, returnTo: target })}`);
+    redirect(`${elsewhere}${withBasePath(LOGIN_ROUTE)}?${new URLSearchParams({ provider, returnTo: target })}`);
   let location: string;
   try {
     const started = await beginLogin(config, provider, target, await requestJar());
