@@ -28,7 +28,6 @@ export interface AuthMiddlewareOptions {
   protect?: PathMatcher;
 }
 
-
 export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: NextRequest) => Promise<NextResponse> {
   const isProtected = compileMatcher(options.protect ?? []);
   return async function middleware(request) {
