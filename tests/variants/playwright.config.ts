@@ -1,4 +1,5 @@
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import main from "../../playwright.config";
 import {
   APP_DIR,
   APP_PORT,
@@ -21,27 +22,8 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
-  projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
-      },
-    },
-  ],
+  // The same Chromium and flags as the main end-to-end run.
+  projects: main.projects,
   webServer: [
     {
       command: `node scripts/local-idp.mjs --port ${IDP_PORT} --client '${CLIENT.id}:${CLIENT.secret}:${REDIRECT_URI}'`,
