@@ -8,7 +8,7 @@ import { errorResponse, routeConfig } from "./context";
 import { isBackgroundRequest, isFramed, requestCookies } from "./request";
 import { escapeHtml, htmlPage, redirectTo } from "./respond";
 import { safeReturnTo } from "./return-to";
-import { DEFAULT_PROVIDER } from "../config/parse";
+import { DEFAULT_PROVIDER } from "../config/keys";
 import { LOGIN_ROUTE, withBasePath } from "../config/base-path";
 
 /** `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. */
