@@ -157,7 +157,13 @@ function firstLine(message: string): string {
 
 function pickDefaultKeys(auth: Table): Table {
   const picked: Table = {};
-  for (const key of ["client_id", "client_secret", "server_metadata_url", "client_kwargs"]) {
+  for (const key of [
+    "client_id",
+    "client_secret",
+    "server_metadata_url",
+    "client_kwargs",
+    "id_token_signed_response_alg",
+  ]) {
     // Streamlit copies these only when truthy.
     if (auth[key] !== undefined && auth[key] !== "") picked[key] = auth[key];
   }

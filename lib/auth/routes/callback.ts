@@ -113,6 +113,9 @@ export async function handleCallback(request: Request): Promise<Response> {
       error instanceof IdentityTooLargeError
         ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`)
         : error;
+    // A configuration problem is not solved by trying again: no such link.
+    if (failure instanceof AuthFlowError && failure.code === "CLIENT_REJECTED")
+      return errorResponse("callback", failure, consumed);
     return errorResponse("callback", failure, consumed, {
       actionHtml: `<a href="${escapeHtml(withBasePath(LOGIN_ROUTE))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
     });
