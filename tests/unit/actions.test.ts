@@ -147,10 +147,10 @@ server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
 });
 
 describe("logout()", () => {
-  it("deletes the identity cookies and goes home when nobody is logged in", async () => {
+  it("deletes the identity cookies and, nobody being logged in at a provider, lands on the page it was called from", async () => {
     request.cookies = new Map([["auth_user", "garbage"]]);
     const location = await redirectOf(() => logout());
-    expect(location.href).toBe(`${APP}/`);
+    expect(location.href).toBe(`${APP}/reports?q=1`);
     expect(request.written.map((w) => [w.name, w.options["maxAge"]])).toEqual([["auth_user", 0]]);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from "@/lib/auth/protocol/client";
 import { expectedIssuer } from "@/lib/auth/protocol/discovery";
 import { AuthFlowError } from "@/lib/auth/protocol/errors";
+import { describeError } from "@/lib/auth/protocol/http";
 import { endSessionUrl } from "@/lib/auth/protocol/logout";
 
 const CLIENT_SECRET = "very-secret-client-secret-value";
@@ -354,5 +355,21 @@ describe("endSessionUrl with logout_params (Streamlit's proposal)", () => {
     );
     expect(state.status).toBe("invalid");
     expect(state.status === "invalid" && state.errors[0]?.message).toContain(problem);
+  });
+});
+
+describe("describeError (log lines)", () => {
+  it("names an error by its code, never by a minified class name", () => {
+    class ew extends Error {
+      code = "OAUTH_WWW_AUTHENTICATE_CHALLENGE";
+    }
+    class K extends Error {}
+    expect(describeError(new ew("server responded with a challenge"))).toBe(
+      "OAUTH_WWW_AUTHENTICATE_CHALLENGE: server responded with a challenge",
+    );
+    expect(describeError(new K("boom"))).toBe("Error: boom");
+    expect(describeError(new TypeError("fetch failed", { cause: new Error("ECONNREFUSED") }))).toBe(
+      "TypeError: fetch failed (cause: ECONNREFUSED)",
+    );
   });
 });

@@ -6,13 +6,7 @@ import { clientAuthMethod, clientAuthentication, oauthClient } from "./client";
 import { replaceServerMetadata } from "./discovery";
 import { AuthFlowError } from "./errors";
 import { describeError, providerFault, requestOptions } from "./http";
-import {
-  invalidIdToken,
-  isIdTokenProblem,
-  refusedHmacIdToken,
-  tokenAlg,
-  verifySignature,
-} from "./id-token-signature";
+import { invalidIdToken, isIdTokenProblem, refusedHmacIdToken, tokenAlg, verifySignature } from "./id-token-signature";
 import { oneLine, tokenEndpointRefusal } from "./token-endpoint-errors";
 
 /**
