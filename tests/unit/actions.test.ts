@@ -153,6 +153,16 @@ describe("logout()", () => {
     expect(location.href).toBe(`${APP}/reports?q=1`);
     expect(request.written.map((w) => [w.name, w.options["maxAge"]])).toEqual([["auth_user", 0]]);
   });
+
+  it("lands on a form's returnTo field, and never off the app (returnTo or Referer of another site)", async () => {
+    const form = new FormData();
+    form.set("returnTo", "/settings?tab=1");
+    expect((await redirectOf(() => logout(form))).href).toBe(`${APP}/settings?tab=1`);
+    form.set("returnTo", "//evil.example/x");
+    expect((await redirectOf(() => logout(form))).href).toBe(`${APP}/`);
+    request.headers = new Headers({ host: "localhost:3000", referer: "https://evil.example/phish" });
+    expect((await redirectOf(() => logout())).href).toBe(`${APP}/`);
+  });
 });
 
 describe("getLoginProviders()", () => {

@@ -355,6 +355,15 @@ describe("providers", () => {
     expect(error.message).toContain("private_key_jwt");
   });
 
+  it("ignores logout_params.state with a warning: the library sends its own state on every logout", () => {
+    const config = ok(
+      shared('logout_params = { state = "x", logout_hint = "{email}" }') +
+        provider("p", 'logout_params = { state = "y" }'),
+    );
+    expect(providerOf(config, "p").logoutParams).toEqual({ logout_hint: "{email}" });
+    expect(config.warnings.filter((w) => w.includes("logout_params.state is ignored"))).toHaveLength(2);
+  });
+
   describe("id_token_signed_response_alg (HMAC-signed ID tokens only by opt-in)", () => {
     const longSecret = "x".repeat(64);
     const withAlg = (alg: string, secret = longSecret) =>

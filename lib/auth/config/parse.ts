@@ -71,7 +71,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const redirectUri = readUrl(auth, "redirect_uri", here, options, errors, { required: true });
   const cookieSecrets = readCookieSecrets(auth, here, errors);
   const exposeTokens = readExposeTokens(auth, here, errors);
-  const sharedLogoutParams = readLogoutParams(auth, here, errors);
+  const sharedLogoutParams = readLogoutParams(auth, here, errors, warnings);
 
   const providerTables = new Map<string, Table>();
   /** Keys of [auth] that can only be meant as a provider, but are not a table (`google = "..."`). */

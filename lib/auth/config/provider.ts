@@ -83,7 +83,7 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
   const kwargs = readClientKwargs(table, where, errors);
   const idTokenSignedResponseAlg = readIdTokenSigningAlg(table, clientSecret, where, errors);
   // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
-  const ownLogoutParams = readLogoutParams(table, where, errors);
+  const ownLogoutParams = readLogoutParams(table, where, errors, ctx.warnings);
   if (
     errors.length > 0 ||
     clientId === undefined ||
