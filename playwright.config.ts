@@ -100,6 +100,8 @@ export default defineConfig({
       command: `node tests/support/glewlwyd.mjs --port ${GLEWLWYD_PORT} --client '${GLEWLWYD_CLIENT.id}:${GLEWLWYD_CLIENT.secret}:${GLEWLWYD_APP_ORIGIN}/oauth2callback' --user '${GLEWLWYD_USER.name}:${GLEWLWYD_USER.password}:${GLEWLWYD_USER.fullName}:${GLEWLWYD_USER.email}'`,
       url: `${GLEWLWYD_ORIGIN}/api/oidc/.well-known/openid-configuration`,
       reuseExistingServer: false,
+      // A chance to stop Glewlwyd and remove its temporary folder.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 3000 },
       stdout: "pipe",
     },
     variant(GLEWLWYD_APP_ORIGIN, GLEWLWYD_TOML),

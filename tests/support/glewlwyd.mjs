@@ -19,7 +19,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -49,13 +49,32 @@ for (const file of [BINARY, SCHEMA, `${SHARE}/webapp/login.html`]) {
     process.exit(1);
   }
 }
+const DIR_PREFIX = "glewlwyd-e2e-";
+
+/** Folders of earlier runs whose owner was killed outright (no chance to clean up). */
+function removeAbandoned() {
+  for (const entry of readdirSync(os.tmpdir())) {
+    if (!entry.startsWith(DIR_PREFIX)) continue;
+    const folder = path.join(os.tmpdir(), entry);
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(path.join(folder, "owner.pid"), "utf8"));
+      process.kill(owner, 0);
+    } catch {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+}
+
 const port = Number(values.port);
 const [clientId, clientSecret, ...redirectParts] = values.client.split(":");
 const redirectUri = redirectParts.join(":");
 const [username, password, fullName, email] = values.user.split(":");
 const origin = `http://127.0.0.1:${port}`;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "glewlwyd-e2e-"));
+removeAbandoned();
+const dir = mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
+writeFileSync(path.join(dir, "owner.pid"), String(process.pid));
 const database = path.join(dir, "glewlwyd.db");
 execFileSync("sqlite3", [database, `.read ${SCHEMA}`]);
 // The client table's schema stores post_logout_redirect_uri as one string; Glewlwyd's end_session reads a list.
@@ -117,21 +136,26 @@ ${Object.entries(mimeTypes)
 );
 
 const server = spawn(BINARY, ["--config-file", path.join(dir, "glewlwyd.conf")], { stdio: "inherit" });
+const exited = new Promise((resolve) => server.once("exit", resolve));
 let stopping = false;
-function stop(code = 0) {
+/** Stops Glewlwyd, waits for it to exit (at most 2 s), removes the folder and exits. */
+async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   server.kill("SIGTERM");
+  const timer = setTimeout(() => server.kill("SIGKILL"), 2000);
+  await exited;
+  clearTimeout(timer);
   rmSync(dir, { recursive: true, force: true });
   process.exit(code);
 }
-server.on("exit", (code) => {
+void exited.then((code) => {
   if (!stopping) {
     console.error(`glewlwyd exited with ${code}`);
-    stop(1);
+    void stop(1);
   }
 });
-for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) process.on(signal, () => stop(0));
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) process.on(signal, () => void stop(0));
 
 /** A JSON API session of Glewlwyd (its session cookie kept between calls). */
 async function session(user, secret) {
@@ -236,5 +260,5 @@ try {
   console.log(`glewlwyd ready: issuer ${origin}/api/oidc, client ${clientId}, user ${username}`);
 } catch (error) {
   console.error(`glewlwyd setup failed: ${error instanceof Error ? error.message : String(error)}`);
-  stop(1);
+  await stop(1);
 }
