@@ -5,7 +5,7 @@
  *
  *   node tests/support/glewlwyd.mjs --port 4102 --client 'id:secret:redirect_uri' --user 'name:password:Full Name:email'
  *
- * 1. a fresh SQLite database from the package's own schema (no database server; the package's postinst is not used);
+ * 1. a fresh SQLite database from the package's own schema (no database server; the database the package itself sets up is not used);
  * 2. the package's login pages copied next to it (Debian ships their config.json as a broken link) and served by
  *    Glewlwyd itself;
  * 3. Glewlwyd started with a generated glewlwyd.conf, then provisioned through its admin API as the default `admin`:
@@ -15,7 +15,7 @@
  *    session management for RP-initiated logout, name and email in the ID token).
  *
  * The discovery document answers 404 until the plugin exists, so it is the readiness URL. Needs the package:
- * `apt-get install glewlwyd` (`bash .ci/run` installs it when run as root).
+ * `apt-get install glewlwyd` (`bash .ci/run` installs it when run as root); `--check` only checks that it is there.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -31,24 +31,30 @@ const SCHEMA = "/usr/share/dbconfig-common/data/glewlwyd/install/sqlite3";
 const ADMIN = { username: "admin", password: "password" };
 
 const { values } = parseArgs({
-  options: { port: { type: "string", default: "4102" }, client: { type: "string" }, user: { type: "string" } },
+  options: {
+    port: { type: "string", default: "4102" },
+    client: { type: "string" },
+    user: { type: "string" },
+    check: { type: "boolean", default: false },
+  },
 });
-if (!values.client || !values.user) {
-  console.error(
-    "usage: glewlwyd.mjs --port N --client 'id:secret:redirect_uri' --user 'name:password:Full Name:email'",
-  );
-  process.exit(2);
-}
 for (const file of [BINARY, SCHEMA, `${SHARE}/webapp/login.html`]) {
   if (!existsSync(file)) {
     console.error(
       `Glewlwyd was not found (${file} is missing). Install Debian's package:\n\n` +
-        "  sudo apt-get update && sudo apt-get install -y --no-install-recommends glewlwyd dbconfig-no-thanks\n\n" +
+        "  sudo apt-get update && sudo apt-get install -y --no-install-recommends glewlwyd dbconfig-sqlite3\n\n" +
         "(bash .ci/run installs it for you when run as root.)",
     );
     process.exit(1);
   }
 }
+// `--check`: only whether the package is installed (npm run test:e2e asks before building).
+if (values.check) process.exit(0);
+if (!values.client || !values.user) {
+  console.error("usage: glewlwyd.mjs --port N --client 'id:secret:redirect_uri' --user 'name:password:Full Name:email'");
+  process.exit(2);
+}
+
 const DIR_PREFIX = "glewlwyd-e2e-";
 
 /** Folders of earlier runs whose owner was killed outright (no chance to clean up). */
