@@ -51,7 +51,9 @@ for (const file of [BINARY, SCHEMA, `${SHARE}/webapp/login.html`]) {
 // `--check`: only whether the package is installed (npm run test:e2e asks before building).
 if (values.check) process.exit(0);
 if (!values.client || !values.user) {
-  console.error("usage: glewlwyd.mjs --port N --client 'id:secret:redirect_uri' --user 'name:password:Full Name:email'");
+  console.error(
+    "usage: glewlwyd.mjs --port N --client 'id:secret:redirect_uri' --user 'name:password:Full Name:email'",
+  );
   process.exit(2);
 }
 
