@@ -39,7 +39,12 @@ export interface AuthMiddlewareOptions {
 
 export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: NextRequest) => Promise<NextResponse> {
   const isProtected = protectionRule(options.protect, options.matcher);
+  let warned = options.matcher !== undefined;
   return async function middleware(request) {
+    if (!warned) {
+      warned = true;
+      console.warn(UNCHECKED_MATCHER);
+    }
     const state = edgeConfigState();
     const url = request.nextUrl;
     const fullPath = url.basePath + url.pathname;
@@ -69,6 +74,12 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     return refuseAnonymous(request);
   };
 }
+
+const UNCHECKED_MATCHER =
+  "[auth] authMiddleware({ protect }) was given no matcher, so nothing checks that config.matcher sends every " +
+  "protected path to it: a matcher that skips file suffixes (.txt, .png, ...) leaves such paths under a protected " +
+  "prefix ungated. List the protected paths in config.matcher and call authMiddleware({ matcher: config.matcher }) " +
+  "(see docs/api.md#authmiddleware).";
 
 /**
  * A request for a configured callback path. A callback at the app's root (`redirect_uri = "https://app/"`) is the

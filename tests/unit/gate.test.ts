@@ -239,3 +239,21 @@ describe("the identity must still stand", () => {
     expect((await gate(request("/protected", { headers: { cookie: resealed } }))).status).toBe(307);
   });
 });
+
+describe("a gate without its matcher", () => {
+  it("says once, at its first request, that nothing checks the matcher against protect", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const unchecked = authMiddleware({ protect: ["/protected"] });
+      await unchecked(request("/protected"));
+      await unchecked(request("/protected"));
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain("authMiddleware({ matcher: config.matcher })");
+      warn.mockClear();
+      await gate(request("/protected"));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
