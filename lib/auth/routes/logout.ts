@@ -4,6 +4,7 @@ import type { AuthConfig } from "../config/types";
 import { identityDeletions, readIdentity } from "../cookie/identity";
 import type { CookieJar, CookieWrite } from "../cookie/serialize";
 import { logoutCookie, logoutDeletion } from "../cookie/logout-transaction";
+import { sessionIsCurrent } from "../cookie/session";
 import { allTransactionDeletions } from "../cookie/transaction";
 import { getServerMetadata } from "../protocol/discovery";
 import { describeError } from "../protocol/http";
@@ -67,7 +68,7 @@ export async function endSession(
     const providerName = identity?.claims["provider"];
     const provider = typeof providerName === "string" ? config.providers.get(providerName) : undefined;
     const state = newLogoutState();
-    if (identity && provider)
+    if (identity && provider && sessionIsCurrent(identity.session, config))
       location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken, identity.claims, state);
     if (location) return { location, cookies: [...cookies, await logoutCookie(state, returnTo, options)] };
   } catch (error) {
