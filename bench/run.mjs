@@ -15,10 +15,10 @@
  *    <AuthProvider> add (gzip), the requests they make on a page rendered per request and on a static page, the
  *    requests the server makes to the provider per warm login, and the time of a full login.
  *
- * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round), BENCH_WARMUP (2, the first page of
- * each server), BENCH_PATH_WARMUP (1, its other pages), BENCH_CONNECTIONS (10), BENCH_LOGINS (8), MICRO_OPS (1000),
- * MICRO_ROUNDS (7), BENCH_ONLY (comma list of: micro,e2e,client,login), BENCH_REBUILD=1 (rebuild apps even when their
- * inputs did not change), BENCH_DEADLINE_MINUTES (25), CHROMIUM_PATH.
+ * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round), BENCH_WARMUP (2, before each page),
+ * BENCH_CONNECTIONS (10), BENCH_LOGINS (8), MICRO_OPS (1000), MICRO_ROUNDS (7), BENCH_ONLY (comma list of:
+ * micro,e2e,client,login), BENCH_REBUILD=1 (rebuild apps even when their inputs did not change),
+ * BENCH_DEADLINE_MINUTES (25), CHROMIUM_PATH.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -40,7 +40,6 @@ const SETTINGS = {
   rounds: num("BENCH_ROUNDS", DEFAULT_ROUNDS),
   seconds: num("BENCH_SECONDS", DEFAULT_SECONDS),
   warmup: num("BENCH_WARMUP", 2),
-  path_warmup: num("BENCH_PATH_WARMUP", 1),
   connections: num("BENCH_CONNECTIONS", 10),
   /** A round whose windows saw the machine busier than this (other work beside the benchmark) is "contended". */
   contended_cpu: num("BENCH_CONTENDED_CPU", 0.8),
@@ -111,7 +110,7 @@ async function main() {
   }
 
   if (ONLY.has("e2e")) {
-    console.log(`\n[2] end to end: ${SETTINGS.rounds} rounds × ${E2E_BUILDS.length} builds, per page ${SETTINGS.warmup} s (first page of a server) or ${SETTINGS.path_warmup} s warm-up + ${SETTINGS.seconds} s, ${SETTINGS.connections} connections`);
+    console.log(`\n[2] end to end: ${SETTINGS.rounds} rounds × ${E2E_BUILDS.length} builds, per page ${SETTINGS.warmup} s warm-up + ${SETTINGS.seconds} s, ${SETTINGS.connections} connections`);
     const { raw, served } = await e2e(mint, SETTINGS, DEADLINE);
     rawResults["e2e"] = raw;
     rawResults["home_page_served"] = served;

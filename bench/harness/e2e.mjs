@@ -187,7 +187,7 @@ function setups(mint) {
  * Every round starts all the builds (each checked first), measures every cell in CELLS order (reversed in even
  * rounds), and stops them: an idle `next start` costs nothing, so each ratio compares windows a few seconds apart.
  * @param {any} mint
- * @param {{ rounds: number, seconds: number, warmup: number, path_warmup: number, connections: number }} settings
+ * @param {{ rounds: number, seconds: number, warmup: number, connections: number }} settings
  * @param {number} deadline
  */
 export async function e2e(mint, settings, deadline) {
@@ -198,13 +198,13 @@ export async function e2e(mint, settings, deadline) {
   /** @type {Record<string, { status: number, prerendered: boolean, cache_control: string | null }>} */
   const served = {};
   for (let round = 1; round <= settings.rounds; round++) {
-    /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string, warm: boolean }>} */
+    /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string }>} */
     const running = new Map();
     try {
       for (const build of E2E_BUILDS) {
         const s = setup[/** @type {keyof ReturnType<typeof setups>} */ (build.key)];
         const server = await startApp(build.app, s.env);
-        running.set(build.key, { server, cookie: "", warm: false });
+        running.set(build.key, { server, cookie: "" });
         const cookie = /** @type {string} */ (await s.cookie(server.origin));
         try {
           await s.check(server.origin, cookie);
@@ -212,7 +212,7 @@ export async function e2e(mint, settings, deadline) {
           console.error(server.log());
           throw error;
         }
-        running.set(build.key, { server, cookie, warm: false });
+        running.set(build.key, { server, cookie });
         if (round === 1) {
           const home = await get(`${server.origin}/`);
           const prerender = home.headers.get("x-nextjs-prerender") ?? "";
@@ -221,11 +221,11 @@ export async function e2e(mint, settings, deadline) {
       }
       for (const cell of round % 2 ? CELLS : [...CELLS].reverse()) {
         if (Date.now() > deadline) throw new Error("deadline reached");
-        const target = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string, warm: boolean }} */ (running.get(cell.build));
+        const target = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(cell.build));
         const url = `${target.server.origin}${cell.path}`;
         const sent = cell.cookie ? target.cookie : undefined;
-        await load(url, sent, target.warm ? settings.path_warmup : settings.warmup, settings.connections);
-        target.warm = true;
+        // Every page is warmed up on its own: the first request through an edge middleware, for one, starts its sandbox.
+        await load(url, sent, settings.warmup, settings.connections);
         const measured = await load(url, sent, settings.seconds, settings.connections);
         if (measured.non2xx > 0 || measured.errors > 0) {
           console.error(target.server.log());

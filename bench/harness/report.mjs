@@ -27,6 +27,7 @@ export const TARGET_ROWS = [
 
 /** Rows reported without a target. @type {Array<{ name: string, what: string }>} */
 export const INFO_ROWS = [
+  { name: "protected_page_prerendered", what: "how `next build` marks `/protected` (the same page) in the README setup" },
   { name: "dynamic_page_vs_cookies_anonymous_ratio", what: "dynamic page: `getUser()` (README setup) ÷ `cookies()` (no plugin), anonymous" },
   { name: "dynamic_page_vs_cookies_logged_in_ratio", what: "… logged in" },
   { name: "middleware_protected_vs_unprotected_ratio", what: "README setup, `middleware.ts` (edge): protected static page, valid cookie ÷ the same page unprotected, same cookie" },
