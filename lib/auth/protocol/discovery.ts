@@ -6,10 +6,13 @@ import { cappedFetch, describeError, isLoopbackUrl, providerFault, providerTimeo
 
 /**
  * OpenID Provider metadata from `server_metadata_url` (OIDC Discovery 1.0 §4), cached per process for
- * {@link METADATA_TTL_MS}. Concurrent callers share one request; failures are not cached.
+ * {@link METADATA_TTL_MS}. Concurrent callers share one request. A failure is remembered for
+ * {@link METADATA_FAILURE_TTL_MS} only, so a provider that is down is asked at most once per few seconds, and a
+ * provider that is back is used again right after.
  */
 
 export const METADATA_TTL_MS = 60 * 60 * 1000;
+export const METADATA_FAILURE_TTL_MS = 5_000;
 const WELL_KNOWN = "/.well-known/openid-configuration";
 
 interface CacheEntry {
@@ -29,7 +32,8 @@ export function getServerMetadata(
   const promise = fetchServerMetadata(url);
   cache.set(url, { promise, expiresAt: now + METADATA_TTL_MS });
   promise.catch(() => {
-    if (cache.get(url)?.promise === promise) cache.delete(url);
+    if (cache.get(url)?.promise === promise)
+      cache.set(url, { promise, expiresAt: Date.now() + METADATA_FAILURE_TTL_MS });
   });
   return promise;
 }

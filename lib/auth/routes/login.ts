@@ -1,7 +1,7 @@
 import type { AuthConfig } from "../config/types";
 import { transactionCookies } from "../cookie/transaction";
 import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import { authorizationRequest } from "../protocol/authorize";
+import { authorizationRequest, type AuthorizationOptions } from "../protocol/authorize";
 import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
 import { errorResponse, routeConfig } from "./context";
@@ -61,6 +61,7 @@ export async function beginLogin(
   providerName: string,
   returnTo: string | null | undefined,
   jar: CookieJar,
+  options: AuthorizationOptions = {},
 ): Promise<{ location: URL; cookies: CookieWrite[] }> {
   const provider = config.providers.get(providerName);
   if (!provider) {
@@ -82,7 +83,7 @@ export async function beginLogin(
     );
   }
   const as = await getServerMetadata(provider);
-  const { url, transaction } = await authorizationRequest(provider, as, safeReturnTo(returnTo, config.origin));
+  const { url, transaction } = await authorizationRequest(provider, as, safeReturnTo(returnTo, config.origin), options);
   const cookies = await transactionCookies(transaction, jar, { secrets: config.cookieSecrets, secure: config.secure });
   return { location: url, cookies };
 }
