@@ -4,6 +4,7 @@ import { readIdentity } from "@/lib/auth/cookie/identity";
 import { clearMetadataCache, METADATA_FAILURE_TTL_MS } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";
 import { handleLogin } from "@/lib/auth/routes/login";
+import { handleLogout } from "@/lib/auth/routes/logout";
 import { startHostileIdp, type HostileIdp } from "../support/hostile-idp";
 import { Jar } from "../support/cookie-jar";
 
@@ -349,6 +350,33 @@ describe("replayed transactions (no back-channel request for a state this server
     const replay = await handleCallback(get(callbackUrl, jar));
     expect(replay.status).toBe(400);
     expect(idp.count("/token")).toBe(1);
+  });
+});
+
+describe("end_session_endpoint (RP-initiated logout carries the ID token in its URL)", () => {
+  async function logoutWith(endSession: string): Promise<Response> {
+    idp.scenario = { metadata: { override: { end_session_endpoint: endSession } } };
+    const { response, jar } = await attempt();
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    const logout = await handleLogout(get(`${APP}/auth/logout`, jar));
+    jar.apply(logout);
+    expect(jar.cookies.size).toBe(0);
+    return logout;
+  }
+
+  it("over plain http on a host that is not loopback: a local logout, and the log says why", async () => {
+    const logout = await logoutWith("http://idp.example/end_session");
+    expect(logout.status).toBe(303);
+    expect(logout.headers.get("location")).toBe(`${APP}/`);
+    expect(logLine()).toMatch(/logout: continuing with a local logout only: .*end_session_endpoint .* is not https/);
+  });
+
+  it("over http on the loopback provider itself: the provider's logout, with the ID token hint", async () => {
+    const logout = await logoutWith(`${idp.issuer}/end_session`);
+    const location = new URL(logout.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(`${idp.issuer}/end_session`);
+    expect(location.searchParams.get("id_token_hint")).toMatch(/^ey/);
   });
 });
 

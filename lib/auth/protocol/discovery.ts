@@ -2,7 +2,7 @@ import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
 import { acceptedSigningAlgorithms } from "./client";
 import { AuthFlowError } from "./errors";
-import { cappedFetch, describeError, isLoopbackUrl, providerFault, providerTimeoutMs } from "./http";
+import { cappedFetch, describeError, isAllowedEndpoint, providerFault, providerTimeoutMs } from "./http";
 
 /**
  * OpenID Provider metadata from `server_metadata_url` (OIDC Discovery 1.0 §4), cached per process for
@@ -134,12 +134,8 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
     };
     for (const endpoint of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
       if (typeof as[endpoint] !== "string") throw new Error(`metadata has no ${endpoint}`);
-      // Plain http only when the provider itself is a loopback http one (local development and tests).
       const url = new URL(as[endpoint]);
-      const httpAllowed = new URL(metadataUrl).protocol === "http:" && isLoopbackUrl(url.href);
-      if (url.protocol !== "https:" && !(url.protocol === "http:" && httpAllowed)) {
-        throw new Error(`${endpoint} ${url.href} is not an https URL`);
-      }
+      if (!isAllowedEndpoint(url, metadataUrl)) throw new Error(`${endpoint} ${url.href} is not an https URL`);
     }
     return as;
   } catch (error) {
