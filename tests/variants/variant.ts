@@ -20,4 +20,10 @@ cookie_secret = "variant-cookie-secret-0123456789-0123456789"
 client_id = "${CLIENT.id}"
 client_secret = "${CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
+
+# A provider that is down (nothing listens on port 9): login() hands it to the login route, which explains.
+[auth.down]
+client_id = "down"
+client_secret = "down-secret"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
 `;
