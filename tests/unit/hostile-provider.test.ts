@@ -665,6 +665,21 @@ describe("the ID token (refused with 502 after the token request)", () => {
     await expectRefused(response, 502);
     expect(logLine()).toContain("IDENTITY_TOO_LARGE");
   });
+
+  it("a valid ID token with 45 KB of claims that would compress into one cookie: a page naming the provider, the size and the fix", async () => {
+    const groups = Array.from(
+      { length: 1400 },
+      (_, i) => `engineering-platform-group-${String(i % 50).padStart(2, "0")}`,
+    );
+    backup.scenario = { token: { claims: { groups } } };
+    const { response } = await attempt("backup");
+    expect(response.headers.getSetCookie().some((c) => /^auth_user/.test(c))).toBe(false);
+    const html = await expectRefused(response, 502);
+    expect(html).toContain("&#34;backup&#34;");
+    expect(html).toMatch(/\d{5} bytes of claims and tokens, at most 16384/);
+    expect(html).toContain("fewer claims");
+    expect(logLine()).toContain("IDENTITY_TOO_LARGE");
+  });
 });
 
 describe("the token endpoint (502, or 504 when it hangs)", () => {

@@ -121,7 +121,12 @@ export async function handleCallback(request: Request): Promise<Response> {
     }
     const failure =
       error instanceof IdentityTooLargeError
-        ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`)
+        ? new AuthFlowError(
+            "IDENTITY_TOO_LARGE",
+            502,
+            `Logging in with "${transaction.provider}" did not work: ${error.message}`,
+            `"${transaction.provider}": ${error.size} ${error.unit}, at most ${error.limit}`,
+          )
         : error;
     return errorResponse("callback", failure, consumed, {
       actionHtml: `<a href="${escapeHtml(withBasePath(LOGIN_ROUTE))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
