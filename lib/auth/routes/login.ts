@@ -4,7 +4,7 @@ import type { CookieJar, CookieWrite } from "../cookie/serialize";
 import { authorizationRequest, type AuthorizationOptions } from "../protocol/authorize";
 import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
-import { errorResponse, routeConfig } from "./context";
+import { errorResponse, routeConfig, shownConfigError } from "./context";
 import { isBackgroundRequest, isFramed, requestCookies } from "./request";
 import { escapeHtml, htmlPage, redirectTo } from "./respond";
 import { safeReturnTo } from "./return-to";
@@ -70,7 +70,8 @@ export async function beginLogin(
       throw new AuthFlowError(
         "CONFIG",
         500,
-        `The login provider "${providerName}" is misconfigured: ${broken.map((e) => e.message).join(" ")}`,
+        `The login provider "${providerName}" is misconfigured: ${broken.map(shownConfigError).join(" ")}`,
+        broken.map((e) => e.message).join(" "),
       );
     }
     const shown = providerName.length > 64 ? `${providerName.slice(0, 64)}…` : providerName;
