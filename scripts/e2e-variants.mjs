@@ -6,6 +6,10 @@
  *                 with the request gate as Next 16's `proxy.ts` on the Node.js runtime instead of edge `middleware.ts`;
  *   basepath      `basePath: "/docs"` in next.config, on this Node.js, with `middleware.ts`.
  *
+ * Both also carry the gate fixtures (tests/gate/fixtures: pages and route handlers that never call getUser(), and a
+ * middleware protecting them), which tests/variants/gate-matrix.spec.ts attacks anonymously: so the gate's promise is
+ * proven on the edge runtime and on the Node.js runtime.
+ *
  *   node scripts/e2e-variants.mjs [name...]     (all of them by default)
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -40,12 +44,13 @@ const SKIP = new Set([
   ".streamlit",
 ]);
 
-/** @typedef {{ node: () => string, gate: "middleware" | "proxy", basePath: string }} Variant */
+/** @typedef {{ node: () => string, gate: "middleware" | "proxy", basePath: string, fixtures: boolean }} Variant */
 /** @type {Record<string, Variant>} */
 const VARIANTS = {
-  "node22-proxy": { node: node22, gate: "proxy", basePath: "" },
-  basepath: { node: () => process.execPath, gate: "middleware", basePath: "/docs" },
+  "node22-proxy": { node: node22, gate: "proxy", basePath: "", fixtures: true },
+  basepath: { node: () => process.execPath, gate: "middleware", basePath: "/docs", fixtures: true },
 };
+const FIXTURES = path.join(ROOT, "tests", "gate", "fixtures");
 
 function node22() {
   const binary = path.join(NODE22_DIR, "node_modules", "node", "bin", "node");
@@ -92,6 +97,10 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
       cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (variant.fixtures) {
+    for (const entry of ["app", "public", "middleware.ts"])
+      cpSync(path.join(FIXTURES, entry), path.join(dir, entry), { recursive: true });
+  }
   if (variant.gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
   const configFile = path.join(dir, "next.config.ts");
   const config = readFileSync(configFile, "utf8");
@@ -135,6 +144,7 @@ for (const name of names) {
         VARIANT_NODE: node,
         VARIANT_BASE_PATH: variant.basePath,
         VARIANT_GATE: variant.gate,
+        VARIANT_FIXTURES: variant.fixtures ? "1" : "",
       },
     },
   );

@@ -5,6 +5,7 @@ import {
   APP_PORT,
   APP_URL,
   CLIENT,
+  FIXTURES,
   IDP_ORIGIN,
   IDP_PORT,
   NODE_BINARY,
@@ -16,6 +17,8 @@ import {
 export default defineConfig({
   testDir: ".",
   testMatch: "*.spec.ts",
+  // The gate matrix needs the gate fixtures in the build.
+  testIgnore: FIXTURES ? [] : ["gate-matrix.spec.ts"],
   workers: 1,
   forbidOnly: Boolean(process.env["CI"]),
   retries: 0,

@@ -10,13 +10,16 @@ export const NODE_BINARY = process.env["VARIANT_NODE"] ?? process.execPath;
 export const BASE_PATH = process.env["VARIANT_BASE_PATH"] ?? "";
 /** The request gate of this build: "middleware" (edge runtime) or "proxy" (Node.js runtime). */
 export const GATE = process.env["VARIANT_GATE"] ?? "middleware";
+/** True when the build carries tests/gate/fixtures (pages and route handlers relying on the gate alone). */
+export const FIXTURES = process.env["VARIANT_FIXTURES"] === "1";
 export const APP_URL = `http://localhost:${APP_PORT}${BASE_PATH}`;
 export const REDIRECT_URI = `${APP_URL}/oauth2callback`;
 export const CLIENT = { id: "variant-app", secret: "variant-app-secret-0123456789" } as const;
+export const COOKIE_SECRET = "variant-cookie-secret-0123456789-0123456789";
 export const SECRETS_TOML = `
 [auth]
 redirect_uri = "${REDIRECT_URI}"
-cookie_secret = "variant-cookie-secret-0123456789-0123456789"
+cookie_secret = "${COOKIE_SECRET}"
 client_id = "${CLIENT.id}"
 client_secret = "${CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"

@@ -9,6 +9,7 @@ import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
 import { errorResponse, routeConfig } from "./context";
 import { ARRIVAL_PARAM, verifyArrival } from "./arrival";
 import { beginLogin } from "./login";
+import { requireMixUpDefence } from "./mix-up";
 import { requestCookies, sameCallbackPath } from "./request";
 import { escapeHtml, redirectTo } from "./respond";
 import { claimState } from "./used-states";
@@ -82,6 +83,7 @@ export async function handleCallback(request: Request): Promise<Response> {
       );
     }
     const as = await getServerMetadata(provider);
+    requireMixUpDefence(config, provider, as);
     if (as.issuer !== transaction.issuer) {
       throw new AuthFlowError(
         "PROVIDER_INVALID_RESPONSE",
@@ -101,6 +103,7 @@ export async function handleCallback(request: Request): Promise<Response> {
           ...(expose.includes("access") ? { access: login.accessToken } : {}),
         },
         idToken: login.idToken,
+        serverMetadataUrl: provider.serverMetadataUrl,
       },
       jar,
       options,
