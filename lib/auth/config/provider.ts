@@ -76,6 +76,7 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
           ...where,
           key: "redirect_uri",
           fix: `Change only the path, e.g. redirect_uri = "${ctx.origin}/oauth2callback/${name}".`,
+          publicFix: "Change only the path: keep the origin of [auth] redirect_uri.",
         },
       ),
     );
