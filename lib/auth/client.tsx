@@ -54,7 +54,10 @@ async function requestUser(): Promise<PlainClaims> {
 export function UserProvider({ seed, children }: { seed: UserSeed; children: ReactNode }) {
   const router = useRouter();
   useEffect(() => {
-    Promise.resolve(seed.user ?? requested.get(seed)).then((claims) => claims && learn(claims), () => undefined);
+    Promise.resolve(seed.user ?? requested.get(seed)).then(
+      (claims) => claims && learn(claims),
+      () => undefined,
+    );
     // Another tab logged in or out: render again from the server (on a static page, the new seed asks again).
     tabs!.onmessage = (event) => {
       if (known !== undefined && event.data !== known) router.refresh();

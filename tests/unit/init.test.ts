@@ -41,6 +41,10 @@ describe("scripts/init.mjs", () => {
     );
     expect(read(dir, "app/auth/callback/route.ts")).toContain("export const GET = handleCallback;");
     expect(read(dir, "app/auth/logout/route.ts")).toContain("export const POST = handleLogout;");
+    expect(read(dir, "app/auth/user/route.ts")).toContain(
+      'import { handleUser } from "../../../lib/auth/routes/user";',
+    );
+    expect(read(dir, "app/auth/user/route.ts")).toContain("export const GET = handleUser;");
     expect(read(dir, "middleware.ts")).toContain('authMiddleware({ protect: ["/dashboard"] })');
     // The matcher is the demo's own, byte for byte.
     const matcher = /"\/\(\(\?!_next[^"]*"/.exec(read(ROOT, "middleware.ts"))?.[0];

@@ -4,6 +4,7 @@ import {
   APP_DIR,
   APP_PORT,
   APP_URL,
+  CACHE_COMPONENTS,
   CLIENT,
   IDP_ORIGIN,
   IDP_PORT,
@@ -15,7 +16,8 @@ import {
 /** Run by scripts/e2e-variants.mjs against a copy of the app built another way (runtime, gate, basePath). */
 export default defineConfig({
   testDir: ".",
-  testMatch: "*.spec.ts",
+  // What only a Cache Components build does (the user streamed into the prerendered shell) is tested on that build.
+  testMatch: CACHE_COMPONENTS ? ["login.spec.ts", "cache-components.spec.ts"] : ["login.spec.ts"],
   workers: 1,
   forbidOnly: Boolean(process.env["CI"]),
   retries: 0,

@@ -10,6 +10,8 @@ export const NODE_BINARY = process.env["VARIANT_NODE"] ?? process.execPath;
 export const BASE_PATH = process.env["VARIANT_BASE_PATH"] ?? "";
 /** The request gate of this build: "middleware" (edge runtime) or "proxy" (Node.js runtime). */
 export const GATE = process.env["VARIANT_GATE"] ?? "middleware";
+/** Whether this build has `cacheComponents: true` (Next 16's partial prerendering). */
+export const CACHE_COMPONENTS = process.env["VARIANT_CACHE_COMPONENTS"] === "1";
 export const APP_URL = `http://localhost:${APP_PORT}${BASE_PATH}`;
 export const REDIRECT_URI = `${APP_URL}/oauth2callback`;
 export const CLIENT = { id: "variant-app", secret: "variant-app-secret-0123456789" } as const;
