@@ -1,0 +1,3 @@
+import { handleUser } from "../../../../_lib/auth/routes/user";
+
+export const GET = handleUser;
