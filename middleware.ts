@@ -1,11 +1,15 @@
 import { authMiddleware } from "@/lib/auth/middleware";
 
-export default authMiddleware({ protect: ["/protected"] });
-
 export const config = {
-  // Everything but Next's own assets and static files: the callback path comes from run-time config, so the
-  // middleware must see every page path to route it.
   matcher: [
-    "/((?!_next/static|_next/image|favicon\\.ico|.*\\.(?:svg|png|jpe?g|gif|webp|avif|ico|css|js|map|txt|xml|woff2?)$).*)",
+    // Protected: every path listed here (and everything below it) needs a logged-in user. One edit protects a path.
+    "/protected/:path*",
+    // The login callback: requests that carry an authorization response, at whatever path redirect_uri names (it is
+    // read at run time). Plain page requests never match these, so unprotected pages never pass through the gate.
+    { source: "/:path*", has: [{ type: "query", key: "state" }] },
+    { source: "/:path*", has: [{ type: "query", key: "code" }] },
+    { source: "/:path*", has: [{ type: "query", key: "error" }] },
   ],
 };
+
+export default authMiddleware({ matcher: config.matcher });

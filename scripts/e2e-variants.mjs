@@ -11,6 +11,10 @@
  * Each build's route table is checked first: the pages that do not read the user on the server stay static (○), or
  * under Cache Components every page has a prerendered shell (◐) whose HTML holds no user.
  *
+ * The first two also carry the gate fixtures (tests/gate/fixtures: pages and route handlers that never call getUser(), and a
+ * middleware protecting them), which tests/variants/gate-matrix.spec.ts attacks anonymously: so the gate's promise is
+ * proven on the edge runtime and on the Node.js runtime.
+ *
  *   node scripts/e2e-variants.mjs [name...]     (all of them by default)
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -45,12 +49,27 @@ const SKIP = new Set([
   ".streamlit",
 ]);
 
-/** @typedef {{ node: () => string, gate: "middleware" | "proxy", basePath: string, cacheComponents: boolean }} Variant */
+/**
+ * @typedef {{ node: () => string, gate: "middleware" | "proxy", basePath: string, fixtures: boolean,
+ *   cacheComponents: boolean }} Variant
+ */
 /** @type {Record<string, Variant>} */
 const VARIANTS = {
-  "node22-proxy": { node: node22, gate: "proxy", basePath: "", cacheComponents: false },
-  basepath: { node: () => process.execPath, gate: "middleware", basePath: "/docs", cacheComponents: false },
-  "cache-components": { node: () => process.execPath, gate: "middleware", basePath: "", cacheComponents: true },
+  "node22-proxy": { node: node22, gate: "proxy", basePath: "", fixtures: true, cacheComponents: false },
+  basepath: {
+    node: () => process.execPath,
+    gate: "middleware",
+    basePath: "/docs",
+    fixtures: true,
+    cacheComponents: false,
+  },
+  "cache-components": {
+    node: () => process.execPath,
+    gate: "middleware",
+    basePath: "",
+    fixtures: false,
+    cacheComponents: true,
+  },
 };
 
 /** What `next build` must list: pages that read the user per request, and pages that must not turn dynamic. */
@@ -58,6 +77,7 @@ const EXPECTED_ROUTES = {
   plain: { "/": "ƒ", "/protected": "ƒ", "/static": "○", "/_not-found": "○", "/auth/user": "ƒ" },
   cacheComponents: { "/": "◐", "/protected": "◐", "/static": "◐", "/_not-found": "◐", "/auth/user": "ƒ" },
 };
+const FIXTURES = path.join(ROOT, "tests", "gate", "fixtures");
 
 function node22() {
   const binary = path.join(NODE22_DIR, "node_modules", "node", "bin", "node");
@@ -104,6 +124,10 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
       cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (variant.fixtures) {
+    for (const entry of ["app", "public", "middleware.ts"])
+      cpSync(path.join(FIXTURES, entry), path.join(dir, entry), { recursive: true });
+  }
   if (variant.gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
   const configFile = path.join(dir, "next.config.ts");
   const config = readFileSync(configFile, "utf8");
@@ -180,6 +204,7 @@ for (const name of names) {
         VARIANT_BASE_PATH: variant.basePath,
         VARIANT_GATE: variant.gate,
         VARIANT_CACHE_COMPONENTS: variant.cacheComponents ? "1" : "",
+        VARIANT_FIXTURES: variant.fixtures ? "1" : "",
       },
     },
   );

@@ -28,3 +28,5 @@ export interface InitReport {
 
 export function initApp(options: InitOptions): InitReport;
 export function formatReport(report: InitReport, dryRun?: boolean): string;
+/** The middleware.ts that init writes: `lib` is the import path of lib/auth, `protect` the protected paths. */
+export function middlewareSource(lib: string, protect: string[]): string;

@@ -20,8 +20,30 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const PEER_PACKAGES = ["next", "react", "react-dom"];
 export const LIBRARY_PACKAGES = ["iron-session", "oauth4webapi", "smol-toml"];
 
-/** Next's own assets and static files skip the middleware; page paths must reach it (it routes the callback). */
-const MATCHER = String.raw`/((?!_next/static|_next/image|favicon\.ico|.*\.(?:svg|png|jpe?g|gif|webp|avif|ico|css|js|map|txt|xml|woff2?)$).*)`;
+/**
+ * The gate, as middleware.ts: the matcher lists the protected paths and the callback's conditions, and the gate takes
+ * its protected paths from it. The demo's own middleware.ts is this text for `/protected` (a unit test checks it).
+ * @param {string} lib the import path of lib/auth
+ * @param {string[]} protect
+ */
+export function middlewareSource(lib, protect) {
+  return [
+    `import { authMiddleware } from "${lib}/middleware";`,
+    "",
+    "export const config = {",
+    "  matcher: [",
+    "    // Protected: every path listed here (and everything below it) needs a logged-in user. One edit protects a path.",
+    ...protect.map((p) => `    ${JSON.stringify(`${p.replace(/\/+$/, "")}/:path*`)},`),
+    "    // The login callback: requests that carry an authorization response, at whatever path redirect_uri names (it is",
+    "    // read at run time). Plain page requests never match these, so unprotected pages never pass through the gate.",
+    ...["state", "code", "error"].map((key) => `    { source: "/:path*", has: [{ type: "query", key: "${key}" }] },`),
+    "  ],",
+    "};",
+    "",
+    "export default authMiddleware({ matcher: config.matcher });",
+    "",
+  ].join("\n");
+}
 
 /**
  * @typedef {{ target: string, protect?: string[], force?: boolean, dryRun?: boolean }} InitOptions
@@ -107,19 +129,7 @@ export function initApp({ target, protect = [], force = false, dryRun = false })
     .map((name) => path.join(codeRoot, name))
     .find((file) => existsSync(file));
   const middlewareFile = path.join(codeRoot, "middleware.ts");
-  const middleware = [
-    `import { authMiddleware } from "${libFrom(middlewareFile)}/middleware";`,
-    "",
-    "// Anonymous visitors of these paths (and everything below them) are sent to log in first.",
-    `export default authMiddleware({ protect: ${JSON.stringify(protect)} });`,
-    "",
-    "export const config = {",
-    "  // Everything but Next's own assets and static files: the middleware also routes the callback path of",
-    "  // redirect_uri (e.g. /oauth2callback), which comes from run-time config.",
-    `  matcher: [${JSON.stringify(MATCHER)}],`,
-    "};",
-    "",
-  ].join("\n");
+  const middleware = middlewareSource(libFrom(middlewareFile), protect);
   if (existingMiddleware && existingMiddleware !== middlewareFile) {
     report.files.push({ path: rel(appDir, existingMiddleware), result: "kept" });
     report.steps.push(middlewareStep(rel(appDir, existingMiddleware), libFrom(existingMiddleware)));
@@ -248,16 +258,17 @@ export function initApp({ target, protect = [], force = false, dryRun = false })
 /** @param {string} file @param {string} lib */
 function middlewareStep(file, lib) {
   return [
-    `${file} already exists and was left alone. Call the auth middleware from it, and let its matcher reach`,
-    "    page paths (the middleware routes the callback path of redirect_uri):",
+    `${file} already exists and was left alone. Call the auth middleware from it, list the protected paths in its`,
+    '    matcher, and add the callback entries ({ source: "/:path*", has: [{ type: "query", key: "state" }] }, the',
+    "    same for code and error):",
     `    import { authMiddleware } from "${lib}/middleware";`,
-    "    const auth = authMiddleware({ protect: [] });",
+    "    const auth = authMiddleware({ matcher: config.matcher });",
     "    export default async function middleware(request: NextRequest) {",
     "      const response = await auth(request);",
     "      // ...your own logic, on the response",
     "      return response;",
     "    }",
-    "  See docs/api.md#authmiddleware-protect-.",
+    "  See docs/api.md#authmiddleware.",
   ].join("\n");
 }
 

@@ -1,36 +1,50 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { CALLBACK_ROUTE, isAuthRoute, LOGIN_ROUTE } from "./config/base-path";
+import { CALLBACK_ROUTE, isAuthRoute } from "./config/base-path";
 import { edgeConfigState } from "./config/edge";
-import type { AuthConfig } from "./config/types";
-import { joinValue } from "./cookie/chunks";
-import { openIdentity, sealedIdentityCookies } from "./cookie/identity-cookie";
-import { cookieNames } from "./cookie/names";
-import { seal, sealExpiresAt, sealedWithOlderSecret } from "./cookie/seal";
-import { parseCookieHeader, serializeCookie, type CookieWrite } from "./cookie/serialize";
+import { parseCookieHeader } from "./cookie/serialize";
+import { checkIdentity, NO_IDENTITY } from "./gate/identity";
+import { pathReadings } from "./gate/path-readings";
+import { protectionRule, type GateMatcher, type PathMatcher } from "./gate/protect";
+import { passThrough, refuseAnonymous } from "./gate/responses";
 import { ARRIVAL_PARAM, signArrival } from "./routes/arrival";
 import { sameCallbackPath } from "./routes/request";
+
+export { compileMatcher, GateConfigError, type GateMatcher, type PathMatcher } from "./gate/protect";
 
 /**
  * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.
  *
- * - routes the callback path of `redirect_uri` (any path) to the callback route handler;
- * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...`;
- * - re-seals an identity cookie sealed with an older `cookie_secret` with the newest one (rotation);
- * - lets server actions, prefetches of unprotected pages and static files through untouched.
+ * - routes the callback path of `redirect_uri` (any path, chosen at run time) to the callback route handler;
+ * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...` (GET, HEAD) or answers 401;
+ * - re-seals an identity cookie sealed with an older `cookie_secret` with the newest one (rotation).
  *
- * It is a convenience, not the security boundary: `getUser()` checks the cookie again wherever data is served.
+ * Only what the middleware's `config.matcher` sends reaches it: the protected paths and requests that carry an
+ * authorization response. A protected path is judged in every form the router may read it (percent-decoded,
+ * normalised, as an RSC request), so no encoding, suffix or header lets an anonymous request through; `getUser()`
+ * still checks the cookie again wherever data is served.
  */
 
-export type PathMatcher = ReadonlyArray<string | RegExp> | ((pathname: string) => boolean);
-
 export interface AuthMiddlewareOptions {
-  /** Paths that need a logged-in user. `"/admin"` protects `/admin` and everything below it. */
+  /**
+   * `config.matcher` of the same file. Its entries without `has` / `missing` are the protected paths, so protecting
+   * a path is one edit; entries with conditions (the callback's `has: [{ type: "query", key: "state" }]`) only route.
+   */
+  matcher?: GateMatcher;
+  /**
+   * Narrower rules within the matcher: `"/admin"` protects `/admin` and everything below it; RegExps and functions test
+   * the decoded path. With `matcher` also given, a string prefix the matcher does not cover is an error at start-up.
+   */
   protect?: PathMatcher;
 }
 
 export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: NextRequest) => Promise<NextResponse> {
-  const isProtected = compileMatcher(options.protect ?? []);
+  const isProtected = protectionRule(options.protect, options.matcher);
+  let warned = options.matcher !== undefined;
   return async function middleware(request) {
+    if (!warned) {
+      warned = true;
+      console.warn(UNCHECKED_MATCHER);
+    }
     const state = edgeConfigState();
     const url = request.nextUrl;
     const fullPath = url.basePath + url.pathname;
@@ -45,33 +59,27 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
       );
       return NextResponse.rewrite(target);
     }
-    // The auth routes manage the cookies themselves (a re-seal must never undo a logout's deletions).
-    const authRoute = isAuthRoute(url.pathname);
-    // A redirect answering a server action's POST is swallowed by the browser's fetch: the action checks getUser().
-    const gated = !authRoute && isProtected(url.pathname) && !request.headers.has("next-action");
-    // The cookie is only looked at when the path is gated or a rotation could need a re-seal.
-    const look = state.status === "ok" && !authRoute && (gated || state.config.cookieSecrets.length > 1);
-    const identity = look
-      ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, gated)
-      : NO_IDENTITY;
-    if (!gated || identity.valid) {
-      const response = NextResponse.next();
-      for (const cookie of identity.rewrite) response.headers.append("set-cookie", serializeCookie(cookie));
-      return response;
-    }
-
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new NextResponse("Log in first.", { status: 401, headers: { "cache-control": "no-store" } });
-    }
-    const login = url.clone();
-    login.pathname = LOGIN_ROUTE;
-    login.search = "";
-    login.searchParams.set("returnTo", url.pathname + url.search);
-    return NextResponse.redirect(login, 307);
+    const { readings, ambiguous } = pathReadings(url.pathname);
+    // The auth routes are never gated and manage the cookies themselves (a re-seal must never undo a logout's
+    // deletions); only a path that is an auth route in every reading counts as one.
+    if (!ambiguous && readings.every((path) => isAuthRoute(path))) return NextResponse.next();
+    const gated = ambiguous || readings.some(isProtected);
+    const reseal = state.status === "ok" && state.config.cookieSecrets.length > 1;
+    if (!gated && !reseal) return NextResponse.next();
+    const identity =
+      state.status === "ok"
+        ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, { gated, reseal })
+        : NO_IDENTITY;
+    if (!gated || identity.valid) return passThrough(identity.rewrite);
+    return refuseAnonymous(request);
   };
 }
 
-const NO_IDENTITY = { valid: false, rewrite: [] } as const;
+const UNCHECKED_MATCHER =
+  "[auth] authMiddleware({ protect }) was given no matcher, so nothing checks that config.matcher sends every " +
+  "protected path to it: a matcher that skips file suffixes (.txt, .png, ...) leaves such paths under a protected " +
+  "prefix ungated. List the protected paths in config.matcher and call authMiddleware({ matcher: config.matcher }) " +
+  "(see docs/api.md#authmiddleware).";
 
 /**
  * A request for a configured callback path. A callback at the app's root (`redirect_uri = "https://app/"`) is the
@@ -84,41 +92,4 @@ function isCallback(request: NextRequest, fullPath: string, callbackPaths: reado
   if (url.pathname !== "/") return true;
   const params = url.searchParams;
   return params.has("state") || params.has("code") || params.has("error");
-}
-
-/**
- * Whether the request carries a valid identity, and the cookies to write when it was sealed with an older secret.
- * The cookie is only opened when it matters: on protected paths, or when its header names an older secret.
- */
-async function checkIdentity(
-  jar: ReadonlyMap<string, string>,
-  config: AuthConfig,
-  gated: boolean,
-): Promise<{ valid: boolean; rewrite: readonly CookieWrite[] }> {
-  const value = joinValue(cookieNames(config.secure).identity, jar);
-  if (value === undefined) return NO_IDENTITY;
-  const rotated = config.cookieSecrets.length > 1 && sealedWithOlderSecret(value, config.cookieSecrets);
-  if (!gated && !rotated) return NO_IDENTITY;
-  const opened = await openIdentity(value, config.cookieSecrets);
-  if (!opened) return NO_IDENTITY;
-  if (opened.sealedWithNewest) return { valid: true, rewrite: [] };
-  // Same lifetime as before: rotating the secret must not extend anyone's 30 days.
-  const remaining = Math.floor(((sealExpiresAt(value) ?? 0) - Date.now()) / 1000);
-  if (remaining <= 0) return { valid: true, rewrite: [] };
-  const resealed = await seal(opened.data, config.cookieSecrets, remaining);
-  return { valid: true, rewrite: sealedIdentityCookies(resealed, jar, config.secure, remaining) };
-}
-
-export function compileMatcher(matcher: PathMatcher): (pathname: string) => boolean {
-  if (typeof matcher === "function") return matcher;
-  const tests = matcher.map((m): ((path: string) => boolean) => {
-    if (typeof m !== "string") {
-      // Without g/y a RegExp keeps no lastIndex between calls, so the same path always gives the same answer.
-      const pattern = new RegExp(m.source, m.flags.replace(/[gy]/g, ""));
-      return (path) => pattern.test(path);
-    }
-    const base = m.length > 1 ? m.replace(/\/+$/, "") : m;
-    return base === "/" ? () => true : (path) => path === base || path.startsWith(`${base}/`);
-  });
-  return (path) => tests.some((test) => test(path));
 }

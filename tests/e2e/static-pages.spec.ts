@@ -24,11 +24,14 @@ async function markWindow(page: Page) {
 }
 const sameDocument = (page: Page) => page.evaluate(() => "sameDocument" in window);
 
-/** A minted identity whose provider is not configured: logging out is local (no end_session_endpoint round trip). */
+/**
+ * A minted identity of the "down" provider (configured, but its metadata cannot be loaded): logging out is then local,
+ * a redirect to / inside the app, with no round trip through a provider's end_session_endpoint.
+ */
 const mintedUser = (sub: string) =>
   testIdentityCookies(
     { sub, name: sub.toUpperCase() },
-    { cookieSecret: COOKIE_SECRET, url: APP_ORIGIN, provider: "gone" },
+    { cookieSecret: COOKIE_SECRET, url: APP_ORIGIN, provider: "down" },
   );
 
 test("next build keeps the pages that do not read the user static (○), /_not-found included", () => {

@@ -21,7 +21,13 @@ class Redirect extends Error {
 }
 
 vi.mock("next/headers", () => ({
-  headers: async () => request.headers,
+  // The Cookie header carries the same cookies as cookies(), as in a real request.
+  headers: async () => {
+    const headers = new Headers(request.headers);
+    const cookie = [...request.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    if (cookie) headers.set("cookie", cookie);
+    return headers;
+  },
   cookies: async () => ({
     getAll: () => [...request.cookies].map(([name, value]) => ({ name, value })),
     set: (name: string, value: string, options: Record<string, unknown>) =>

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { AuthConfigError, type AuthConfigErrorCode } from "@/lib/auth/config/errors";
-import { DEFAULT_PROMPT, DEFAULT_SCOPE, MIN_SECRET_LENGTH, parseAuthConfig } from "@/lib/auth/config/parse";
+import { DEFAULT_PROMPT, DEFAULT_SCOPE, MIN_SECRET_LENGTH } from "@/lib/auth/config/keys";
+import { parseAuthConfig } from "@/lib/auth/config/parse";
 import type { AuthConfig, ProviderConfig } from "@/lib/auth/config/types";
 
 const SOURCE = ".streamlit/secrets.toml";

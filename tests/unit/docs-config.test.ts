@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PROVIDER_KEYS, SHARED_KEYS } from "@/lib/auth/config/parse";
+import { PROVIDER_KEYS, SHARED_KEYS } from "@/lib/auth/config/keys";
 
 /** docs/configuration.md documents every key and every error, each with a test that exists. */
 

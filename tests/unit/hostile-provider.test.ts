@@ -45,6 +45,7 @@ server_metadata_url = "${idp.issuer}/.well-known/openid-configuration"
 client_id = "${backup.clientId}"
 client_secret = "${backup.clientSecret}"
 server_metadata_url = "${backup.issuer}/.well-known/openid-configuration"
+redirect_uri = "${APP}/oauth2callback/backup"
 `;
 }
 
@@ -169,6 +170,48 @@ describe("control", () => {
     // The ID token already carries email and name: userinfo is not asked.
     expect(idp.count("/userinfo")).toBe(0);
     expect(error).not.toHaveBeenCalled();
+  });
+});
+
+describe("mix-up defence for providers without RFC 9207 (RFC 9700 §4.4.2)", () => {
+  const shared = () => config().replace(`redirect_uri = "${APP}/oauth2callback/backup"\n`, "");
+
+  it("a provider that does not promise iss, sharing its callback with another, is refused with the fix", async () => {
+    process.env["AUTH_SECRETS"] = shared();
+    idp.scenario = { metadata: { override: { authorization_response_iss_parameter_supported: undefined } } };
+    const html = await expectRefused(await handleLogin(get(`${APP}/auth/login`)), 500);
+    expect(html).toContain("RFC 9207");
+    expect(html).toContain(`redirect_uri = &#34;${APP}/oauth2callback/backup&#34; in [auth.backup]`);
+    expect(idp.count("/token")).toBe(0);
+  });
+
+  it("a named provider without iss is told to move to a callback of its own", async () => {
+    process.env["AUTH_SECRETS"] = shared();
+    backup.scenario = { metadata: { override: { authorization_response_iss_parameter_supported: undefined } } };
+    const html = await expectRefused(await handleLogin(get(`${APP}/auth/login?provider=backup`)), 500);
+    expect(html).toContain(`redirect_uri = &#34;${APP}/oauth2callback/backup&#34; in [auth.backup]`);
+  });
+
+  it("a provider that promises iss may still share the callback (a response without iss is refused for it)", async () => {
+    process.env["AUTH_SECRETS"] = shared();
+    idp.scenario = { metadata: { override: { authorization_response_iss_parameter_supported: undefined } } };
+    const { response } = await attempt("backup");
+    expect(response.status).toBe(303);
+  });
+
+  it("with a callback of its own, the same provider logs in", async () => {
+    idp.scenario = {
+      metadata: { override: { authorization_response_iss_parameter_supported: undefined } },
+      authorize: { dropIss: true },
+    };
+    const { response } = await attempt();
+    expect(response.status).toBe(303);
+  });
+
+  it("providers that all promise iss may share one callback, as in Streamlit", async () => {
+    process.env["AUTH_SECRETS"] = shared();
+    const { response } = await attempt("backup");
+    expect(response.status).toBe(303);
   });
 });
 

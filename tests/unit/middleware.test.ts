@@ -88,9 +88,22 @@ describe("authMiddleware", () => {
     expect(response.headers.get("x-middleware-next")).toBe("1");
   });
 
-  it("lets server actions through (a redirect would be swallowed by fetch)", async () => {
+  it("answers an anonymous server action on a protected path with 401 and a login redirect for Next's client", async () => {
     const response = await middleware(
-      new NextRequest("http://localhost:3000/protected", { method: "POST", headers: { "next-action": "abc" } }),
+      new NextRequest("http://localhost:3000/protected?tab=2", { method: "POST", headers: { "next-action": "abc" } }),
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get("x-middleware-next")).toBeNull();
+    expect(response.headers.get("x-action-redirect")).toBe("/auth/login?returnTo=%2Fprotected%3Ftab%3D2;push");
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it("lets a logged-in user's server action through", async () => {
+    const response = await middleware(
+      new NextRequest("http://localhost:3000/protected", {
+        method: "POST",
+        headers: { "next-action": "abc", cookie: await cookieHeader([NEW]) },
+      }),
     );
     expect(response.headers.get("x-middleware-next")).toBe("1");
   });

@@ -135,7 +135,7 @@ beforeEach(() => {
 });
 
 function expectAuthHeaders(response: Response) {
-  expect(response.headers.get("cache-control")).toBe("no-store");
+  expect(response.headers.get("cache-control")).toBe("private, no-store");
   expect(response.headers.get("referrer-policy")).toBe("no-referrer");
   expect(response.headers.get("x-frame-options")).toBe("DENY");
 }

@@ -31,12 +31,21 @@ it("mints a cookie that the app reads as that user, with Request headers (Vitest
   expect(identity?.claims).toEqual({ sub: "ada", email: "ada@example.test", provider: "google" });
 
   process.env["AUTH_SECRETS"] =
-    `[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\ncookie_secret = "${SECRET}"\n`;
+    `[auth]\nredirect_uri = "http://localhost:3000/oauth2callback"\ncookie_secret = "${SECRET}"\n` +
+    `[auth.google]\nclient_id = "x"\nclient_secret = "y"\n` +
+    `server_metadata_url = "https://accounts.google.com/.well-known/openid-configuration"\n`;
   const middleware = authMiddleware({ protect: ["/admin"] });
   const response = await middleware(
     new NextRequest("http://localhost:3000/admin", { headers: { cookie: testCookieHeader(cookies) } }),
   );
   expect(response.headers.get("x-middleware-next")).toBe("1");
+
+  // The provider named by the helper must be configured in the app, as a real login's would be.
+  const other = await testIdentityCookies({ sub: "ada" }, { cookieSecret: SECRET, provider: "okta" });
+  const refused = await middleware(
+    new NextRequest("http://localhost:3000/admin", { headers: { cookie: testCookieHeader(other) } }),
+  );
+  expect(refused.status).toBe(307);
 });
 
 it("uses the __Host- name and Secure for an https app", async () => {

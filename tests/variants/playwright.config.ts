@@ -6,6 +6,7 @@ import {
   APP_URL,
   CACHE_COMPONENTS,
   CLIENT,
+  FIXTURES,
   IDP_ORIGIN,
   IDP_PORT,
   NODE_BINARY,
@@ -16,8 +17,10 @@ import {
 /** Run by scripts/e2e-variants.mjs against a copy of the app built another way (runtime, gate, basePath). */
 export default defineConfig({
   testDir: ".",
-  // What only a Cache Components build does (the user streamed into the prerendered shell) is tested on that build.
-  testMatch: CACHE_COMPONENTS ? ["login.spec.ts", "cache-components.spec.ts"] : ["login.spec.ts"],
+  testMatch: "*.spec.ts",
+  // The gate matrix needs the gate fixtures in the build; what only a Cache Components build does (the user streamed
+  // into the prerendered shell) is tested on that build.
+  testIgnore: [...(FIXTURES ? [] : ["gate-matrix.spec.ts"]), ...(CACHE_COMPONENTS ? [] : ["cache-components.spec.ts"])],
   workers: 1,
   forbidOnly: Boolean(process.env["CI"]),
   retries: 0,

@@ -12,13 +12,16 @@ export const BASE_PATH = process.env["VARIANT_BASE_PATH"] ?? "";
 export const GATE = process.env["VARIANT_GATE"] ?? "middleware";
 /** Whether this build has `cacheComponents: true` (Next 16's partial prerendering). */
 export const CACHE_COMPONENTS = process.env["VARIANT_CACHE_COMPONENTS"] === "1";
+/** True when the build carries tests/gate/fixtures (pages and route handlers relying on the gate alone). */
+export const FIXTURES = process.env["VARIANT_FIXTURES"] === "1";
 export const APP_URL = `http://localhost:${APP_PORT}${BASE_PATH}`;
 export const REDIRECT_URI = `${APP_URL}/oauth2callback`;
 export const CLIENT = { id: "variant-app", secret: "variant-app-secret-0123456789" } as const;
+export const COOKIE_SECRET = "variant-cookie-secret-0123456789-0123456789";
 export const SECRETS_TOML = `
 [auth]
 redirect_uri = "${REDIRECT_URI}"
-cookie_secret = "variant-cookie-secret-0123456789-0123456789"
+cookie_secret = "${COOKIE_SECRET}"
 client_id = "${CLIENT.id}"
 client_secret = "${CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"

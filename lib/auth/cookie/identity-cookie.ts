@@ -9,7 +9,8 @@ import { secretScope, VerifiedMemo, type VerifiedMemoLimits } from "./verified-m
  * compression code so the middleware can check and re-seal a cookie without bundling `CompressionStream` (Next
  * refuses it in middleware builds). Encoding and decoding claims live in identity.ts.
  *
- * `{ v: 1, u: IdentityRecord }` when small, `{ v: 1, z: base64url(deflate-raw(JSON of IdentityRecord)) }` when large.
+ * `{ v: 1, u: IdentityRecord }` when small, `{ v: 1, z: base64url(deflate-raw(JSON of IdentityRecord)) }` when large,
+ * plus the {@link SessionFields} that both the gate and getUser() check without decompressing anything.
  */
 export interface IdentityRecord {
   /** ID token claims plus `provider`. */
@@ -20,7 +21,17 @@ export interface IdentityRecord {
   h?: string;
 }
 
-export type SealedIdentity = { v: 1; u: IdentityRecord } | { v: 1; z: string };
+/** Outside the (possibly compressed) record, so the edge gate can read them. Absent in cookies of earlier versions. */
+export type SessionFields = {
+  /** The provider that logged the user in. */
+  p?: string;
+  /** Fingerprint of that provider's `server_metadata_url` at login (see session.ts). */
+  s?: string;
+  /** Login time, ms since the epoch: the session ends at this time plus its lifetime, whatever re-seals happen. */
+  lt?: number;
+};
+
+export type SealedIdentity = ({ v: 1; u: IdentityRecord } | { v: 1; z: string }) & SessionFields;
 
 export function isSealedIdentity(data: Record<string, unknown>): data is SealedIdentity {
   if (data["v"] !== 1) return false;

@@ -6,10 +6,12 @@ import {
   rememberIdentityRecord,
   sealedIdentityCookies,
   type IdentityRecord,
+  type SessionFields,
 } from "./identity-cookie";
 import { cookieNames, IDENTITY_MAX_AGE } from "./names";
 import { seal } from "./seal";
 import type { CookieJar, CookieWrite } from "./serialize";
+import { metadataFingerprint, sessionOf, type Session } from "./session";
 
 export { identityDeletions, sealedIdentityCookies } from "./identity-cookie";
 
@@ -28,6 +30,19 @@ export interface Identity {
   readonly tokens: Readonly<{ id?: string; access?: string }>;
   /** For `id_token_hint` at logout. */
   readonly idToken: string | undefined;
+  /** Who logged the user in and when: check it with `sessionIsCurrent` before trusting the identity. */
+  readonly session: Session;
+}
+
+export interface NewIdentity {
+  /** ID token claims plus `provider`. */
+  claims: Record<string, unknown>;
+  tokens: { id?: string; access?: string };
+  idToken?: string | undefined;
+  /** The provider's `server_metadata_url`: the identity ends if it changes. */
+  serverMetadataUrl?: string | undefined;
+  /** ms since the epoch; now by default. */
+  loginTime?: number | undefined;
 }
 
 export class IdentityTooLargeError extends Error {
@@ -47,28 +62,42 @@ interface IdentityOptions {
 
 /** Cookies that store `identity`, plus deletions of chunk cookies left over from a previous, larger identity. */
 export async function identityCookies(
-  identity: { claims: Record<string, unknown>; tokens: { id?: string; access?: string }; idToken?: string | undefined },
+  identity: NewIdentity,
   jar: CookieJar,
   { secrets, secure }: IdentityOptions,
 ): Promise<CookieWrite[]> {
   const record: IdentityRecord = { c: identity.claims };
   if (identity.tokens.id !== undefined || identity.tokens.access !== undefined) record.t = { ...identity.tokens };
   if (identity.idToken !== undefined && identity.tokens.id === undefined) record.h = identity.idToken;
+  const provider = identity.claims["provider"];
+  const fields: SessionFields = {
+    ...(typeof provider === "string" ? { p: provider } : {}),
+    ...(identity.serverMetadataUrl === undefined ? {} : { s: metadataFingerprint(identity.serverMetadataUrl) }),
+    lt: identity.loginTime ?? Date.now(),
+  };
 
-  let sealed = await sealSmallest(record, secrets);
+  let sealed = await sealSmallest(record, fields, secrets);
   if (sealed.length > CHUNK_SIZE && record.h !== undefined) {
     // The logout hint is a nicety; one cookie instead of several is worth more.
     delete record.h;
-    sealed = await sealSmallest(record, secrets);
+    sealed = await sealSmallest(record, fields, secrets);
   }
   if (sealed.length > CHUNK_SIZE * MAX_IDENTITY_CHUNKS) throw new IdentityTooLargeError(sealed.length);
   return sealedIdentityCookies(sealed, jar, secure);
 }
 
-async function sealSmallest(record: IdentityRecord, secrets: readonly string[]): Promise<string> {
-  const plain = await seal({ v: 1, u: record }, secrets, IDENTITY_MAX_AGE);
+async function sealSmallest(
+  record: IdentityRecord,
+  fields: SessionFields,
+  secrets: readonly string[],
+): Promise<string> {
+  const plain = await seal({ v: 1, u: record, ...fields }, secrets, IDENTITY_MAX_AGE);
   if (plain.length <= CHUNK_SIZE) return plain;
-  const compressed = await seal({ v: 1, z: await deflate(JSON.stringify(record)) }, secrets, IDENTITY_MAX_AGE);
+  const compressed = await seal(
+    { v: 1, z: await deflate(JSON.stringify(record)), ...fields },
+    secrets,
+    IDENTITY_MAX_AGE,
+  );
   return compressed.length < plain.length ? compressed : plain;
 }
 
@@ -97,6 +126,7 @@ export async function readIdentity(
       ...(typeof t?.access === "string" ? { access: t.access } : {}),
     },
     idToken: typeof record.h === "string" ? record.h : t?.id,
+    session: sessionOf(opened.data, opened.acceptedUntil, record.c["provider"]),
   };
 }
 

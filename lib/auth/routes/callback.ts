@@ -7,6 +7,7 @@ import { AuthFlowError } from "../protocol/errors";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
 import { errorResponse, routeConfig } from "./context";
 import { ARRIVAL_PARAM, verifyArrival } from "./arrival";
+import { requireMixUpDefence } from "./mix-up";
 import { requestCookies, sameCallbackPath } from "./request";
 import { escapeHtml, redirectTo } from "./respond";
 
@@ -75,6 +76,7 @@ export async function handleCallback(request: Request): Promise<Response> {
       );
     }
     const as = await getServerMetadata(provider);
+    requireMixUpDefence(config, provider, as);
     if (as.issuer !== transaction.issuer) {
       throw new AuthFlowError(
         "PROVIDER_INVALID_RESPONSE",
@@ -94,6 +96,7 @@ export async function handleCallback(request: Request): Promise<Response> {
           ...(expose.includes("access") ? { access: login.accessToken } : {}),
         },
         idToken: login.idToken,
+        serverMetadataUrl: provider.serverMetadataUrl,
       },
       jar,
       options,

@@ -7,8 +7,9 @@ import { AuthFlowError } from "../protocol/errors";
 import { errorResponse, routeConfig } from "./context";
 import { isBackgroundRequest, isFramed, requestCookies } from "./request";
 import { escapeHtml, htmlPage, redirectTo } from "./respond";
+import { requireMixUpDefence } from "./mix-up";
 import { safeReturnTo } from "./return-to";
-import { DEFAULT_PROVIDER } from "../config/parse";
+import { DEFAULT_PROVIDER } from "../config/keys";
 import { LOGIN_ROUTE, withBasePath } from "../config/base-path";
 
 /** `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. */
@@ -23,7 +24,7 @@ export async function handleLogin(request: Request): Promise<Response> {
     });
   }
   if (isBackgroundRequest(request))
-    return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+    return new Response(null, { status: 204, headers: { "cache-control": "private, no-store" } });
   const config = routeConfig();
   if (config instanceof Response) return config;
   const elsewhere = loopbackHostMismatch(request.headers.get("host"), config.origin);
@@ -82,6 +83,7 @@ export async function beginLogin(
     );
   }
   const as = await getServerMetadata(provider);
+  requireMixUpDefence(config, provider, as);
   const { url, transaction } = await authorizationRequest(provider, as, safeReturnTo(returnTo, config.origin));
   const cookies = await transactionCookies(transaction, jar, { secrets: config.cookieSecrets, secure: config.secure });
   return { location: url, cookies };

@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load";
 import type { AuthConfig } from "../config/types";
 import { identityDeletions, readIdentity } from "../cookie/identity";
 import type { CookieJar, CookieWrite } from "../cookie/serialize";
+import { sessionIsCurrent } from "../cookie/session";
 import { allTransactionDeletions } from "../cookie/transaction";
 import { getServerMetadata } from "../protocol/discovery";
 import { describeError } from "../protocol/http";
@@ -52,7 +53,7 @@ export async function endSession(
     const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
     const providerName = identity?.claims["provider"];
     const provider = typeof providerName === "string" ? config.providers.get(providerName) : undefined;
-    if (identity && provider)
+    if (identity && provider && sessionIsCurrent(identity.session, config))
       location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken, identity.claims);
   } catch (error) {
     console.warn(`[auth] logout: continuing with a local logout only: ${describeError(error)}`);

@@ -4,7 +4,7 @@ import { serializeCookie, type CookieWrite } from "../cookie/serialize";
 /** Responses of the auth routes: never cached, never framed, never leaking the URL (which may hold a code). */
 
 const SECURITY_HEADERS: Record<string, string> = {
-  "cache-control": "no-store",
+  "cache-control": "private, no-store",
   pragma: "no-cache",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path";
 import { AuthConfigError, AuthConfigErrors } from "../config/errors";
 import { loadConfig } from "../config/load";
-import { DEFAULT_PROVIDER } from "../config/parse";
+import { DEFAULT_PROVIDER } from "../config/keys";
 import type { AuthConfig } from "../config/types";
 import { AuthFlowError } from "../protocol/errors";
 import { beginLogin, loopbackHostMismatch } from "../routes/login";

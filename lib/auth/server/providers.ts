@@ -1,6 +1,6 @@
 import { connection } from "next/server";
 import { loadConfig } from "../config/load";
-import { DEFAULT_PROVIDER } from "../config/parse";
+import { DEFAULT_PROVIDER } from "../config/keys";
 
 /**
  * Names of the configured providers, for rendering login buttons: `"default"` (from top-level `[auth]` keys or

@@ -1,9 +1,13 @@
-import { cookies } from "next/headers";
-import type { CookieJar, CookieWrite } from "../cookie/serialize";
+import { cookies, headers } from "next/headers";
+import { parseCookieHeader, type CookieJar, type CookieWrite } from "../cookie/serialize";
 
-/** The current request's cookies (server components, route handlers, server actions) as a read-only jar. */
+/**
+ * The current request's cookies (server components, route handlers, server actions) as a read-only jar, parsed from
+ * the Cookie header by the same rule as the gate and the auth routes: when a name repeats, the first value wins (the
+ * browser sends the most specific cookie first). Next's `cookies()` would keep the last one.
+ */
 export async function requestJar(): Promise<CookieJar> {
-  return new Map((await cookies()).getAll().map((c) => [c.name, c.value] as const));
+  return parseCookieHeader((await headers()).get("cookie"));
 }
 
 /** Applies cookie writes in a server action or route handler (server components cannot set cookies). */

@@ -1,5 +1,6 @@
 import type { ConfigState, TokenKind } from "../config/types";
 import { readIdentity } from "../cookie/identity";
+import { sessionIsCurrent } from "../cookie/session";
 import type { CookieJar } from "../cookie/serialize";
 import { createUser, type User } from "./user";
 
@@ -8,7 +9,8 @@ import { createUser, type User } from "./user";
  * cookies. Free of Next imports, so it can be measured and tested on its own.
  *
  * - no auth config: `{}` (no `is_logged_in`, as Streamlit)
- * - configured, not logged in (or the cookie is invalid, expired, tampered): `{ is_logged_in: false }`
+ * - configured, not logged in (or the cookie is invalid, expired, tampered, or from a provider that is no longer
+ *   configured as it was): `{ is_logged_in: false }`
  * - logged in: `{ is_logged_in: true, ...ID token claims, provider }`
  */
 export async function userFromCookies(jar: CookieJar, state: ConfigState): Promise<User> {
@@ -16,7 +18,7 @@ export async function userFromCookies(jar: CookieJar, state: ConfigState): Promi
   if (state.status !== "ok") return createUser({ is_logged_in: false });
   const { config } = state;
   const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
-  if (!identity) return createUser({ is_logged_in: false });
+  if (!identity || !sessionIsCurrent(identity.session, config)) return createUser({ is_logged_in: false });
   // Only the kinds expose_tokens names now: removing one hides it even in cookies written before.
   const tokens = Object.fromEntries(
     Object.entries(identity.tokens).filter(([kind]) => config.exposeTokens.includes(kind as TokenKind)),
