@@ -30,7 +30,8 @@ const SeedContext = createContext<UserSeed | undefined>(undefined);
 const requested = new WeakMap<UserSeed, Promise<PlainClaims>>();
 /** This tab's user as last seen (JSON), compared with what the other tabs of the app see. */
 let known: string | undefined;
-const tabs = typeof window === "object" ? new BroadcastChannel("auth:user") : undefined;
+/** The app's tabs in this browser, opened by the first <UserProvider> that mounts. */
+let tabs: BroadcastChannel | undefined;
 
 function learn(claims: PlainClaims) {
   const text = JSON.stringify(claims);
@@ -54,12 +55,16 @@ async function requestUser(): Promise<PlainClaims> {
 export function UserProvider({ seed, children }: { seed: UserSeed; children: ReactNode }) {
   const router = useRouter();
   useEffect(() => {
+    if (!tabs) {
+      tabs = new BroadcastChannel("auth:user");
+      if (known !== undefined) tabs.postMessage(known);
+    }
     Promise.resolve(seed.user ?? requested.get(seed)).then(
       (claims) => claims && learn(claims),
       () => undefined,
     );
     // Another tab logged in or out: render again from the server (on a static page, the new seed asks again).
-    tabs!.onmessage = (event) => {
+    tabs.onmessage = (event) => {
       if (known !== undefined && event.data !== known) router.refresh();
     };
   }, [seed, router]);
