@@ -36,7 +36,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NODE22_VERSION = "22.23.3";
 const NODE22_DIR = path.join(os.homedir(), ".cache", "streamlit-auth-nextjs", `node-${NODE22_VERSION}`);
-/** Not copied: build output, dependencies (linked instead), and any local config (the variants use AUTH_SECRETS). */
+/** Not copied: build output, dependencies (linked instead), and any local config (tests/variants gives its own). */
 const SKIP = new Set([
   "node_modules",
   ".next",
@@ -192,7 +192,7 @@ for (const name of names) {
     `\n== e2e variant ${name}: ${version(node)}, ${variant.gate}.ts, basePath "${variant.basePath}"${variant.cacheComponents ? ", cacheComponents" : ""} ==`,
   );
   const dir = prepare(name, variant);
-  // No config at build time: everything comes from AUTH_SECRETS when the server starts.
+  // No config at build time: it comes from AUTH_SECRETS (or, for proxy.ts, a file) when the server starts.
   checkBuild(run(node, ["node_modules/next/dist/bin/next", "build"], { cwd: dir, capture: true }), dir, variant);
   run(
     process.execPath,

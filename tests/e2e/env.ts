@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parse } from "smol-toml";
 
 /** The end-to-end run: the built app on APP_PORT against the local provider on IDP_PORT, configured by SECRETS_FILE. */
@@ -86,3 +87,51 @@ client_id = "${BOUND_CLIENT.id}"
 client_secret = "${BOUND_CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
 `;
+
+/**
+ * A second, independently written OpenID Provider: Glewlwyd (Debian's package; tests/support/glewlwyd.mjs starts and
+ * provisions it), in front of the same build served with a config naming it. Its client id and secret contain
+ * `-`, `_`, `.` and `~`, which Glewlwyd compares raw in Basic credentials; its issuer is a path (`/api/oidc`); it asks
+ * to confirm a logout and comes back with the `state` it was given.
+ */
+export const GLEWLWYD_PORT = 4102;
+export const GLEWLWYD_ORIGIN = `http://127.0.0.1:${GLEWLWYD_PORT}`;
+export const GLEWLWYD_APP_ORIGIN = "http://localhost:3107";
+export const GLEWLWYD_CLIENT = { id: "next-app", secret: "glewlwyd-client_secret.with~unreserved-0123" } as const;
+export const GLEWLWYD_USER = {
+  name: "ada",
+  password: "ada-password-0123",
+  fullName: "Ada Lovelace",
+  email: "ada@example.test",
+};
+export const GLEWLWYD_TOML = `
+[auth]
+redirect_uri = "${GLEWLWYD_APP_ORIGIN}/oauth2callback"
+cookie_secret = "glewlwyd-e2e-cookie-secret-0123456789-abcdef"
+client_id = "${GLEWLWYD_CLIENT.id}"
+client_secret = "${GLEWLWYD_CLIENT.secret}"
+server_metadata_url = "${GLEWLWYD_ORIGIN}/api/oidc/.well-known/openid-configuration"
+`;
+
+/**
+ * One more server of the same build, configured by a file given by absolute path (tests/e2e/secrets.leaky.toml): a
+ * provider with a number for client_secret (its error pages must not show the value or the path), and the app's other
+ * secrets next to [auth]. It runs with tests/e2e/child-env-probe.mjs preloaded, so the test can make it spawn a child
+ * process and see that child's environment.
+ */
+export const LEAKY_PORT = 3108;
+export const LEAKY_ORIGIN = `http://localhost:${LEAKY_PORT}`;
+export const LEAKY_FILE = path.resolve("tests/e2e/secrets.leaky.toml");
+export const LEAKY_VALUE = "918273645546";
+export const CHILD_ENV_PROBE = path.resolve("tests/e2e/child-env-probe.mjs");
+export const CHILD_ENV_PROBE_DIR = path.resolve(".e2e-child-env");
+const leaky = (parse(readFileSync(LEAKY_FILE, "utf8")) as unknown as { auth: Section & { cookie_secret: string } })
+  .auth;
+export const LEAKY_CLIENT = { id: leaky.client_id, secret: leaky.client_secret } as const;
+/** Every secret in that file: none may reach a child process of the server. */
+export const LEAKY_SECRETS = [
+  leaky.cookie_secret,
+  leaky.client_secret,
+  LEAKY_VALUE,
+  "e2e-leaky-database-password-0123456789",
+];

@@ -11,6 +11,7 @@ import {
   type ParseOptions,
 } from "./keys";
 import { readLogoutParams } from "./shared";
+import { readIdTokenSigningAlg } from "./signing-alg";
 import { unknownKeyWarning } from "./suggest";
 import type { ProviderConfig, TokenEndpointAuthMethod } from "./types";
 import { readUrl } from "./urls";
@@ -75,13 +76,15 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
           ...where,
           key: "redirect_uri",
           fix: `Change only the path, e.g. redirect_uri = "${ctx.origin}/oauth2callback/${name}".`,
+          publicFix: "Change only the path: keep the origin of [auth] redirect_uri.",
         },
       ),
     );
   }
   const kwargs = readClientKwargs(table, where, errors);
+  const idTokenSignedResponseAlg = readIdTokenSigningAlg(table, clientSecret, where, errors);
   // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
-  const ownLogoutParams = readLogoutParams(table, where, errors);
+  const ownLogoutParams = readLogoutParams(table, where, errors, ctx.warnings);
   if (
     errors.length > 0 ||
     clientId === undefined ||
@@ -100,6 +103,7 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
     authorizationParams: kwargs.params,
     tokenEndpointAuthMethod: kwargs.tokenEndpointAuthMethod,
     promptIsDefault: kwargs.promptIsDefault,
+    idTokenSignedResponseAlg,
     logoutParams: { ...ctx.sharedLogoutParams, ...ownLogoutParams },
   };
 }

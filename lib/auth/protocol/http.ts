@@ -63,6 +63,15 @@ export function isLoopbackUrl(url: string): boolean {
   return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]";
 }
 
+/**
+ * Whether a provider endpoint from the metadata may be used: https, or plain http only when the provider itself is a
+ * loopback http one and the endpoint is loopback too (local development and tests).
+ */
+export function isAllowedEndpoint(endpoint: URL, metadataUrl: string): boolean {
+  if (endpoint.protocol === "https:") return true;
+  return endpoint.protocol === "http:" && new URL(metadataUrl).protocol === "http:" && isLoopbackUrl(endpoint.href);
+}
+
 /** Options for every oauth4webapi request to the provider behind `issuerOrUrl`. */
 export function requestOptions(issuerOrUrl: string): {
   signal: AbortSignal;
@@ -123,9 +132,26 @@ export function providerFault(error: unknown, what: string): AuthFlowError {
   );
 }
 
+/** Names that survive a bundler's minification: the built-in errors' and this library's own (set as literals). */
+const STABLE_NAMES = new Set([
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "TimeoutError",
+  "AbortError",
+  "AuthFlowError",
+  "ResponseTooLargeError",
+]);
+
+/**
+ * One line for the server log. An error is named by its code when it has one (oauth4webapi's `OAUTH_...` codes,
+ * Node's `ERR_...`), never by its class name: a production build minifies library classes to names like `ew`.
+ */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
+  const label = typeof code === "string" && code !== "" ? code : STABLE_NAMES.has(error.name) ? error.name : "Error";
   const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
-  return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}${cause}`;
+  return `${label}: ${error.message}${cause}`;
 }

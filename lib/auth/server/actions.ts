@@ -10,6 +10,7 @@ import type { AuthConfig } from "../config/types";
 import { AuthFlowError } from "../protocol/errors";
 import { beginLogin, loopbackHostMismatch } from "../routes/login";
 import { endSession } from "../routes/logout";
+import { refererPath, safeReturnTo } from "../routes/return-to";
 import { requestJar, writeCookies } from "./request-cookies";
 
 /**
@@ -36,19 +37,41 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
     if (!(error instanceof AuthFlowError) || error.status < 500 || error.code === "CONFIG") throw error;
     // The provider is down or misbehaving: the login route retries and, if it fails again, shows a readable page.
     console.warn(`[auth] login(): ${error.code}: ${error.detail ?? error.message}`);
-    location = `/auth/login?${new URLSearchParams({ provider, returnTo: target })}`;
+    location = await appUrl(`${LOGIN_ROUTE}?${new URLSearchParams({ provider, returnTo: target })}`, config);
   }
   redirect(location);
 }
 
-export async function logout(): Promise<never> {
+/**
+ * Logs out here and, when the provider has an end_session_endpoint, there too; then lands on the page the action was
+ * called from (or a form's `returnTo` field, or the `returnTo` argument).
+ */
+export async function logout(returnToOrForm?: string | FormData): Promise<never> {
   const state = loadConfig();
-  const { location, cookies: writes } = await endSession(
-    state.status === "ok" ? state.config : undefined,
-    await requestJar(),
-  );
+  const config = state.status === "ok" ? state.config : undefined;
+  const raw = returnToOrForm instanceof FormData ? formString(returnToOrForm, "returnTo") : returnToOrForm;
+  const returnTo = config
+    ? safeReturnTo(raw ?? refererPath((await headers()).get("referer"), config.origin), config.origin)
+    : "/";
+  const { location, cookies: writes } = await endSession(config, await requestJar(), returnTo);
   await writeCookies(writes);
-  redirect(location?.href ?? "/");
+  redirect(location?.href ?? (await appUrl(returnTo, config)));
+}
+
+/**
+ * A full URL inside the app's basePath. Next's `redirect()` adds the basePath to a bare path only when the client
+ * router called the action; a form posted without JavaScript would get `Location: /auth/login` outside the app.
+ */
+async function appUrl(path: string, config: AuthConfig | undefined): Promise<string> {
+  return new URL(withBasePath(path), config?.origin ?? (await requestOrigin())).href;
+}
+
+/** Without a config there is no configured origin: the action's own (Next has already checked it against the host). */
+async function requestOrigin(): Promise<string> {
+  const h = await headers();
+  const origin = h.get("origin");
+  if (origin && URL.canParse(origin)) return new URL(origin).origin;
+  return `http://${h.get("host") ?? "localhost"}`;
 }
 
 function configOrThrow(): AuthConfig {
