@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { testIdentityCookies } from "@/lib/auth/testing";
 import { APP_ORIGIN, COOKIE_SECRET, IDP_ORIGIN } from "./env";
-import { clientUser, logIn, serverUser } from "./support";
+import { clientUser, logIn } from "./support";
 
 /**
  * `<AuthProvider>` in the root layout keeps pages static, and `useUser()` stays cheap: no request on a page rendered
@@ -197,11 +197,14 @@ test("the Log out server action on a static page updates useUser() without a ful
   await expect(page.getByTestId("user-badge")).toHaveText("Logged in as ACTION");
   await markWindow(page);
   await page.getByRole("button", { name: "Log out", exact: true }).click();
-  await page.waitForURL("/");
-  await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
-  expect(await serverUser(page)).toEqual({ is_logged_in: false });
-  expect(await clientUser(page)).toEqual({ is_logged_in: false });
-  await page.getByRole("link", { name: "Static page" }).click();
+  // logout() comes back to the page it was called from.
   await expect(page.getByTestId("user-badge")).toHaveText("Logged out");
+  expect(new URL(page.url()).pathname).toBe("/static");
+  expect(await clientUser(page)).toEqual({ is_logged_in: false });
+  await expect(page.getByRole("button", { name: "Log in", exact: true })).toBeVisible();
+  expect(await sameDocument(page)).toBe(true);
+  await page.getByRole("link", { name: "Home" }).click();
+  await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
+  expect(await clientUser(page)).toEqual({ is_logged_in: false });
   expect(await sameDocument(page)).toBe(true);
 });
