@@ -1,30 +1,18 @@
-import { Suspense } from "react";
 import { getLoginProviders, getUser, login, logout } from "@/lib/auth";
 import { ClientUser } from "./components/client-user";
 import { SiteHeader } from "./components/site-header";
 import { SubmitButton } from "./components/submit-button";
 import { UserSummary } from "./components/user-summary";
 
-export default function Home() {
+export default async function Home() {
+  const user = await getUser();
+  const providers = await getLoginProviders();
   return (
     <main>
       <SiteHeader title="Streamlit-style login for Next.js">
         <code>login()</code>, <code>logout()</code>, <code>getUser()</code> and <code>useUser()</code> with any OpenID
         Connect provider.
       </SiteHeader>
-      {/* The user is read per request; everything outside this boundary is the same for everyone. */}
-      <Suspense fallback={<section className="card muted">Loading…</section>}>
-        <UserPanels />
-      </Suspense>
-    </main>
-  );
-}
-
-async function UserPanels() {
-  const user = await getUser();
-  const providers = await getLoginProviders();
-  return (
-    <>
       <section className="card">
         <UserSummary user={user} />
         <div className="actions">
@@ -59,6 +47,6 @@ async function UserPanels() {
           <ClientUser />
         </section>
       </div>
-    </>
+    </main>
   );
 }

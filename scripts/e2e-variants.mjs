@@ -6,7 +6,8 @@
  *                 with the request gate as Next 16's `proxy.ts` on the Node.js runtime instead of edge `middleware.ts`;
  *   basepath      `basePath: "/docs"` in next.config, on this Node.js, with `middleware.ts`;
  *   cache-components  `cacheComponents: true` in next.config (Next 16's partial prerendering): every page's static
- *                 shell is prerendered at build time and the user streams in the same response.
+ *                 shell is prerendered at build time and the user streams in the same response (the copy gets an
+ *                 app/loading.tsx: Cache Components wants the pages' own request data inside <Suspense>).
  *
  * Each build's route table is checked first: the pages that do not read the user on the server stay static (○), or
  * under Cache Components every page has a prerendered shell (◐) whose HTML holds no user.
@@ -129,6 +130,13 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
       cpSync(path.join(FIXTURES, entry), path.join(dir, entry), { recursive: true });
   }
   if (variant.gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
+  if (variant.cacheComponents) {
+    // Cache Components wants request data (the demo's pages await getUser()) inside <Suspense>: the app's own part.
+    writeFileSync(
+      path.join(dir, "app", "loading.tsx"),
+      'export default function Loading() {\n  return <section className="card muted">Loading…</section>;\n}\n',
+    );
+  }
   const configFile = path.join(dir, "next.config.ts");
   const config = readFileSync(configFile, "utf8");
   // The copy lives inside the project, so Turbopack's root is the project (where node_modules really is).

@@ -33,8 +33,11 @@ export default defineConfig({
   testDir: ".",
   testMatch: "*.spec.ts",
   // The gate matrix needs the gate fixtures in the build; what only a Cache Components build does (the user streamed
-  // into the prerendered shell) is tested on that build.
-  testIgnore: [...(FIXTURES ? [] : ["gate-matrix.spec.ts"]), ...(CACHE_COMPONENTS ? [] : ["cache-components.spec.ts"])],
+  // into the prerendered shell) is tested on that build, and forms without JavaScript on the others.
+  testIgnore: [
+    ...(FIXTURES ? [] : ["gate-matrix.spec.ts"]),
+    ...(CACHE_COMPONENTS ? ["no-javascript.spec.ts"] : ["cache-components.spec.ts"]),
+  ],
   workers: 1,
   forbidOnly: Boolean(process.env["CI"]),
   retries: 0,
