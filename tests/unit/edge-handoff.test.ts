@@ -88,6 +88,31 @@ describe("registerAuth()", () => {
   });
 });
 
+describe("the middleware and the server agree", () => {
+  it("on the providers, callback paths and secrets, also for a provider whose check needs its withheld secret", () => {
+    // HS512 needs a client secret of 64 bytes: the server checks it; the middleware never sees the secret.
+    const long = "x".repeat(64);
+    writeFileSync(
+      file,
+      toml().replace(
+        `client_secret = "${OTHER_CLIENT_SECRET}"`,
+        `client_secret = "${long}"\nid_token_signed_response_alg = "HS512"`,
+      ),
+    );
+    registerAuth();
+    const server = loadConfig();
+    const edge = edgeConfigState();
+    expect(server.status).toBe("ok");
+    expect(edge.status).toBe("ok");
+    if (server.status !== "ok" || edge.status !== "ok") return;
+    expect([...edge.config.providers.keys()]).toEqual([...server.config.providers.keys()]);
+    expect(edge.config.providers.get("other")?.idTokenSignedResponseAlg).toBe("HS512");
+    expect(edge.config.cookieSecrets).toEqual(server.config.cookieSecrets);
+    expect(edge.config.callbackPaths).toEqual(server.config.callbackPaths);
+    expect(JSON.stringify([...edge.config.providers.values()])).not.toContain(long);
+  });
+});
+
 describe("the handoff follows the file", () => {
   it("a changed file reaches the middleware once the server has read it again", () => {
     const start = Date.now();

@@ -46,5 +46,7 @@ function fromHandoff(json: string, source: string): ConfigState {
   } catch {
     return ABSENT;
   }
-  return isTable(doc) ? validateAuthDocument(doc, parseOptionsFromEnv(source)) : ABSENT;
+  return isTable(doc)
+    ? validateAuthDocument(doc, { ...parseOptionsFromEnv(source), clientSecretsWithheld: true })
+    : ABSENT;
 }

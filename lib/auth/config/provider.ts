@@ -82,7 +82,12 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
     );
   }
   const kwargs = readClientKwargs(table, where, errors);
-  const idTokenSignedResponseAlg = readIdTokenSigningAlg(table, clientSecret, where, errors);
+  const idTokenSignedResponseAlg = readIdTokenSigningAlg(
+    table,
+    ctx.options.clientSecretsWithheld ? undefined : clientSecret,
+    where,
+    errors,
+  );
   // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
   const ownLogoutParams = readLogoutParams(table, where, errors, ctx.warnings);
   if (
