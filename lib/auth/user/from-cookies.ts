@@ -2,7 +2,7 @@ import type { ConfigState, TokenKind } from "../config/types";
 import { readIdentity } from "../cookie/identity";
 import { sessionIsCurrent } from "../cookie/session";
 import type { CookieJar } from "../cookie/serialize";
-import { createUser, type User } from "../user/user";
+import { createUser, type User } from "./user";
 
 /**
  * The user object for a request's cookies under a config: what `getUser()` returns once Next has handed it the
