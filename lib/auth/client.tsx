@@ -1,9 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import { useRouter } from "next/navigation.js";
 import { createContext, use, useEffect, useMemo, type ReactNode } from "react";
-import { USER_ROUTE, USER_ROUTE_HEADER, withBasePath } from "./config/base-path";
-import { createUser, type StandardClaims, type User } from "./user/user";
+import { USER_ROUTE, USER_ROUTE_HEADER, withBasePath } from "./config/base-path.js";
+import { createUser, type StandardClaims, type User } from "./user/user.js";
 
 /**
  * `useUser()` for client components. Tokens never reach the browser.
@@ -102,4 +102,4 @@ export function useUser<Claims extends object = StandardClaims>(): User<Claims> 
   return useMemo(() => createUser<Claims>(data), [data]);
 }
 
-export type { User, StandardClaims } from "./user/user";
+export type { User, StandardClaims } from "./user/user.js";

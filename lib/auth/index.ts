@@ -5,11 +5,11 @@
  *
  * Client components use `useUser()` from "@/lib/auth/client".
  */
-export { getUser } from "./server/get-user";
-export { login, logout } from "./server/actions";
-export { AuthProvider } from "./provider";
-export { getLoginProviders } from "./server/providers";
-export { AuthConfigError, AuthConfigErrors } from "./config/errors";
-export { AuthFlowError } from "./protocol/errors";
-export { UserModificationError } from "./user/user";
-export type { User, UserData, UserTokens, StandardClaims } from "./user/user";
+export { getUser } from "./server/get-user.js";
+export { login, logout } from "./server/actions.js";
+export { AuthProvider } from "./provider.js";
+export { getLoginProviders } from "./server/providers.js";
+export { AuthConfigError, AuthConfigErrors } from "./config/errors.js";
+export { AuthFlowError } from "./protocol/errors.js";
+export { UserModificationError } from "./user/user.js";
+export type { User, UserData, UserTokens, StandardClaims } from "./user/user.js";

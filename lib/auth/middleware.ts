@@ -1,15 +1,15 @@
-import { NextResponse, type NextRequest } from "next/server";
-import { CALLBACK_ROUTE, isAuthRoute } from "./config/base-path";
-import { edgeConfigState } from "./config/edge";
-import { parseCookieHeader } from "./cookie/serialize";
-import { checkIdentity, NO_IDENTITY } from "./gate/identity";
-import { pathReadings } from "./gate/path-readings";
-import { protectionRule, type GateMatcher, type PathMatcher } from "./gate/protect";
-import { passThrough, refuseAnonymous } from "./gate/responses";
-import { ARRIVAL_PARAM, signArrival } from "./routes/arrival";
-import { sameCallbackPath } from "./routes/request";
+import { NextResponse, type NextRequest } from "next/server.js";
+import { CALLBACK_ROUTE, isAuthRoute } from "./config/base-path.js";
+import { edgeConfigState } from "./config/edge.js";
+import { parseCookieHeader } from "./cookie/serialize.js";
+import { checkIdentity, NO_IDENTITY } from "./gate/identity.js";
+import { pathReadings } from "./gate/path-readings.js";
+import { protectionRule, type GateMatcher, type PathMatcher } from "./gate/protect.js";
+import { passThrough, refuseAnonymous } from "./gate/responses.js";
+import { ARRIVAL_PARAM, signArrival } from "./routes/arrival.js";
+import { sameCallbackPath } from "./routes/request.js";
 
-export { compileMatcher, GateConfigError, type GateMatcher, type PathMatcher } from "./gate/protect";
+export { compileMatcher, GateConfigError, type GateMatcher, type PathMatcher } from "./gate/protect.js";
 
 /**
  * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.

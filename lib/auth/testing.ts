@@ -1,5 +1,5 @@
-import { identityCookies } from "./cookie/identity";
-import type { StandardClaims } from "./user/user";
+import { identityCookies } from "./cookie/identity.js";
+import type { StandardClaims } from "./user/user.js";
 
 /**
  * Test helpers for app authors: a logged-in identity cookie for any claims, without an identity provider.

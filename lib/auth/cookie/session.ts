@@ -1,7 +1,7 @@
-import type { AuthConfig } from "../config/types";
-import type { SealedIdentity } from "./identity-cookie";
-import { IDENTITY_MAX_AGE } from "./names";
-import { SEAL_SKEW_MS } from "./seal";
+import type { AuthConfig } from "../config/types.js";
+import type { SealedIdentity } from "./identity-cookie.js";
+import { IDENTITY_MAX_AGE } from "./names.js";
+import { SEAL_SKEW_MS } from "./seal.js";
 
 /**
  * Whether a verified identity still stands under the current config, checked alike by the gate and by getUser():

@@ -1,10 +1,10 @@
-import type { AuthConfig } from "../config/types";
-import { joinValue } from "../cookie/chunks";
-import { openIdentity, sealedIdentityCookies } from "../cookie/identity-cookie";
-import { cookieNames } from "../cookie/names";
-import { seal, sealedWithOlderSecret } from "../cookie/seal";
-import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import { sessionEndsAt, sessionIsCurrent, sessionOf } from "../cookie/session";
+import type { AuthConfig } from "../config/types.js";
+import { joinValue } from "../cookie/chunks.js";
+import { openIdentity, sealedIdentityCookies } from "../cookie/identity-cookie.js";
+import { cookieNames } from "../cookie/names.js";
+import { seal, sealedWithOlderSecret } from "../cookie/seal.js";
+import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
+import { sessionEndsAt, sessionIsCurrent, sessionOf } from "../cookie/session.js";
 
 /** What the gate learnt from the identity cookie. */
 export interface GateIdentity {

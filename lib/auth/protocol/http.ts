@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import { AuthFlowError } from "./errors";
+import { AuthFlowError } from "./errors.js";
 
 /**
  * Every request to an identity provider goes through here: a timeout (oauth4webapi has none by default), a cap on the

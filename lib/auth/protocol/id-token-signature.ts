@@ -1,9 +1,9 @@
 import * as oauth from "oauth4webapi";
-import { isHmacAlgorithm } from "../config/signing-alg";
-import type { ProviderConfig } from "../config/types";
-import { decodeBase64Url } from "../cookie/base64url";
-import { AuthFlowError } from "./errors";
-import { describeError, providerFault, requestOptions } from "./http";
+import { isHmacAlgorithm } from "../config/signing-alg.js";
+import type { ProviderConfig } from "../config/types.js";
+import { decodeBase64Url } from "../cookie/base64url.js";
+import { AuthFlowError } from "./errors.js";
+import { describeError, providerFault, requestOptions } from "./http.js";
 
 /**
  * ID token signatures. oauth4webapi checks the `alg` (against the pinned or advertised algorithms) but does not verify

@@ -1,13 +1,19 @@
 import * as oauth from "oauth4webapi";
-import type { ProviderConfig } from "../config/types";
-import { decodeBase64Url } from "../cookie/base64url";
-import type { Transaction } from "../cookie/transaction";
-import { clientAuthMethod, clientAuthentication, oauthClient } from "./client";
-import { replaceServerMetadata } from "./discovery";
-import { AuthFlowError } from "./errors";
-import { describeError, providerFault, requestOptions } from "./http";
-import { invalidIdToken, isIdTokenProblem, refusedHmacIdToken, tokenAlg, verifySignature } from "./id-token-signature";
-import { oneLine, tokenEndpointRefusal } from "./token-endpoint-errors";
+import type { ProviderConfig } from "../config/types.js";
+import { decodeBase64Url } from "../cookie/base64url.js";
+import type { Transaction } from "../cookie/transaction.js";
+import { clientAuthMethod, clientAuthentication, oauthClient } from "./client.js";
+import { replaceServerMetadata } from "./discovery.js";
+import { AuthFlowError } from "./errors.js";
+import { describeError, providerFault, requestOptions } from "./http.js";
+import {
+  invalidIdToken,
+  isIdTokenProblem,
+  refusedHmacIdToken,
+  tokenAlg,
+  verifySignature,
+} from "./id-token-signature.js";
+import { oneLine, tokenEndpointRefusal } from "./token-endpoint-errors.js";
 
 /**
  * The callback's protocol steps: the authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`), the token request

@@ -1,19 +1,19 @@
-import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path";
-import { identityCookies, IdentityTooLargeError } from "../cookie/identity";
-import type { CookieWrite } from "../cookie/serialize";
-import { readTransaction, transactionDeletion } from "../cookie/transaction";
-import { retriesWithoutDefaultPrompt } from "../protocol/authorize";
-import { getServerMetadata } from "../protocol/discovery";
-import { AuthFlowError } from "../protocol/errors";
-import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
-import { errorResponse, routeConfig } from "./context";
-import { ARRIVAL_PARAM, verifyArrival } from "./arrival";
-import { beginLogin } from "./login";
-import { endOfLogout } from "./logout-return";
-import { requireMixUpDefence } from "./mix-up";
-import { requestCookies, sameCallbackPath } from "./request";
-import { escapeHtml, redirectTo } from "./respond";
-import { claimState } from "./used-states";
+import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path.js";
+import { identityCookies, IdentityTooLargeError } from "../cookie/identity.js";
+import type { CookieWrite } from "../cookie/serialize.js";
+import { readTransaction, transactionDeletion } from "../cookie/transaction.js";
+import { retriesWithoutDefaultPrompt } from "../protocol/authorize.js";
+import { getServerMetadata } from "../protocol/discovery.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { exchangeCode, validateAuthorizationResponse } from "../protocol/token.js";
+import { errorResponse, routeConfig } from "./context.js";
+import { ARRIVAL_PARAM, verifyArrival } from "./arrival.js";
+import { beginLogin } from "./login.js";
+import { endOfLogout } from "./logout-return.js";
+import { requireMixUpDefence } from "./mix-up.js";
+import { requestCookies, sameCallbackPath } from "./request.js";
+import { escapeHtml, redirectTo } from "./respond.js";
+import { claimState } from "./used-states.js";
 
 /**
  * The callback at the path of `redirect_uri` (the middleware rewrites it here). The transaction found by `state`

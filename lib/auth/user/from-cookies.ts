@@ -1,8 +1,8 @@
-import type { ConfigState, TokenKind } from "../config/types";
-import { readIdentity } from "../cookie/identity";
-import { sessionIsCurrent } from "../cookie/session";
-import type { CookieJar } from "../cookie/serialize";
-import { createUser, type User } from "./user";
+import type { ConfigState, TokenKind } from "../config/types.js";
+import { readIdentity } from "../cookie/identity.js";
+import { sessionIsCurrent } from "../cookie/session.js";
+import type { CookieJar } from "../cookie/serialize.js";
+import { createUser, type User } from "./user.js";
 
 /**
  * The user object for a request's cookies under a config: what `getUser()` returns once Next has handed it the
