@@ -5,6 +5,8 @@
  *
  * Client components use `useUser()` from "@/lib/auth/client".
  */
+import "server-only";
+
 export { getUser } from "./server/get-user.js";
 export { login, logout } from "./server/actions.js";
 export { AuthProvider } from "./provider.js";

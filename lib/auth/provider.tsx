@@ -1,3 +1,4 @@
+import "server-only";
 import type { ReactNode } from "react";
 import { UserProvider, type UserSeed } from "./client.js";
 import { getUser } from "./server/get-user.js";

@@ -78,7 +78,7 @@ function readByLibrary(): string[] {
     /\benv\["([A-Za-z_][A-Za-z0-9_]*)"\]/g,
   ];
   const files = readdirSync(new URL("../../lib", import.meta.url), { recursive: true, encoding: "utf8" }).filter((f) =>
-    /\.tsx?$/.test(f),
+    /\.tsx?$/.test(f) && !f.startsWith("auth/dist/"),
   );
   for (const file of files) {
     const code = read(`lib/${file}`)

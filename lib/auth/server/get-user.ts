@@ -1,3 +1,4 @@
+import "server-only";
 import { cache } from "react";
 import { loadConfig } from "../config/load.js";
 import type { StandardClaims, User } from "../user/user.js";

@@ -1,3 +1,4 @@
+import "server-only";
 import { connection } from "next/server.js";
 import { loadConfig } from "../config/load.js";
 import { DEFAULT_PROVIDER } from "../config/keys.js";

@@ -1,3 +1,4 @@
+import "server-only";
 import { cookies, headers } from "next/headers.js";
 import { parseCookieHeader, type CookieJar, type CookieWrite } from "../cookie/serialize.js";
 
