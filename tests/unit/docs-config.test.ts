@@ -77,8 +77,8 @@ function readByLibrary(): string[] {
     /\benv(?:Value)?\("([A-Za-z_][A-Za-z0-9_]*)"\)/g,
     /\benv\["([A-Za-z_][A-Za-z0-9_]*)"\]/g,
   ];
-  const files = readdirSync(new URL("../../lib", import.meta.url), { recursive: true, encoding: "utf8" }).filter((f) =>
-    /\.tsx?$/.test(f) && !f.startsWith("auth/dist/"),
+  const files = readdirSync(new URL("../../lib", import.meta.url), { recursive: true, encoding: "utf8" }).filter(
+    (f) => /\.tsx?$/.test(f) && !f.startsWith("auth/dist/"),
   );
   for (const file of files) {
     const code = read(`lib/${file}`)
