@@ -33,6 +33,7 @@ export function parseAuthConfig(text: string, options: ParseOptions): ConfigStat
         source,
         line,
         fix: "Fix the syntax on that line: strings need double quotes, tables are written [auth] or [auth.<name>].",
+        cause: error,
       }),
     ]);
   }

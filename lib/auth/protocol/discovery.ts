@@ -148,6 +148,7 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
         ? `The identity provider's metadata names a different issuer than ${issuer.href}. Check server_metadata_url.`
         : "The identity provider's metadata is not a valid OpenID Connect discovery document.",
       `${metadataUrl}: ${describeError(error)}`,
+      { cause: error },
     );
   }
 }

@@ -27,6 +27,7 @@ export function tokenEndpointRefusal(
     502,
     `The identity provider refused to complete the login (${code}). Start the login again.`,
     `token endpoint ${error.status}: ${code} ${description}`,
+    { cause: error },
   );
 }
 

@@ -59,7 +59,7 @@ export function validateAuthorizationResponse(
           ? "The identity provider did not log you in (access denied). You can try again."
           : `The identity provider did not log you in (${known}).`,
         `error=${known} error_description=${oneLine(error.error_description ?? "")}`,
-        { error: known, description: oneLine(error.error_description ?? "") },
+        { providerError: { error: known, description: oneLine(error.error_description ?? "") }, cause: error },
       );
     }
     throw new AuthFlowError(
@@ -67,6 +67,7 @@ export function validateAuthorizationResponse(
       400,
       "The response from the identity provider does not belong to this login. Start the login again.",
       describeError(error),
+      { cause: error },
     );
   }
 }
@@ -198,6 +199,7 @@ async function userInfoClaims(
         502,
         "The identity provider's user information belongs to another user, so you were not logged in.",
         describeError(error),
+        { cause: error },
       );
     }
     console.warn(`[auth] callback: userinfo unavailable, using the ID token's claims only: ${describeError(error)}`);
