@@ -11,7 +11,7 @@
  *   moduleResolution "node16" and "bundler";
  * - Apache-2.0 license, a CHANGELOG entry for the version, a semantic version.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
