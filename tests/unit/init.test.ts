@@ -124,6 +124,7 @@ describe("init", () => {
     expect(steps).toContain("instrumentation.ts already exists");
     expect(steps).toContain('await import("streamlit-auth-nextjs/instrumentation")');
     // Only the missing line is added to .gitignore.
+    expect(resultOf(report, ".gitignore")).toBe("appended");
     expect(read(dir, ".gitignore")).toBe(
       "node_modules\n/secrets.toml\n# Auth configuration (secrets)\n/.streamlit/secrets.toml\n",
     );

@@ -29,8 +29,11 @@ export interface InitOptions {
   dryRun?: boolean;
 }
 
-/** What happened to one file: written, already as init would write it, or left alone because it differs. */
-export type FileResult = "created" | "unchanged" | "kept";
+/**
+ * What happened to one file: written, already as init would write it, left alone because it differs, or (.gitignore
+ * only) the missing lines added at its end.
+ */
+export type FileResult = "created" | "unchanged" | "kept" | "appended";
 
 /** What {@link initApp} did, and what is left to do by hand. */
 export interface InitReport {
@@ -135,7 +138,7 @@ function ignoreSecrets(root: string, dryRun: boolean, report: InitReport): void 
   const prefix = ignored && !ignored.endsWith("\n") ? "\n" : "";
   if (!dryRun) writeFileSync(gitignore, `${ignored}${prefix}# Auth configuration (secrets)\n${missing.join("\n")}\n`);
   // Appending lines is the one change init makes to an existing file: it only adds, and only what is missing.
-  report.files.push({ path: ".gitignore", result: "created" });
+  report.files.push({ path: ".gitignore", result: ignored ? "appended" : "created" });
 }
 
 interface AppPackage {
