@@ -25,6 +25,14 @@ export interface ProviderConfig {
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
 }
 
+/** How long a login lasts: `session_lifetime` and `session_idle_timeout` of `[auth]`, in seconds. */
+export interface SessionPolicy {
+  /** At most this long after login, whatever happens. */
+  readonly lifetime: number;
+  /** Over once no activity was recorded for this long; undefined: no idle timeout. */
+  readonly idleTimeout?: number;
+}
+
 export interface AuthConfig {
   /** Where the TOML came from (`secrets.toml`, `.streamlit/secrets.toml`, a path, or `AUTH_SECRETS`). */
   readonly source: string;
@@ -36,6 +44,7 @@ export interface AuthConfig {
   /** Newest first. The first seals; all unseal. */
   readonly cookieSecrets: readonly string[];
   readonly exposeTokens: readonly TokenKind[];
+  readonly session: SessionPolicy;
   readonly providers: ReadonlyMap<string, ProviderConfig>;
   /** Providers whose section is present but broken: logging in with them explains why. */
   readonly providerErrors: ReadonlyMap<string, readonly AuthConfigError[]>;

@@ -4,6 +4,7 @@ import type { AuthConfig } from "../config/types";
 import { identityDeletions, readIdentity } from "../cookie/identity";
 import type { CookieJar, CookieWrite } from "../cookie/serialize";
 import { sessionIsCurrent } from "../cookie/session";
+import { tokensDeletion } from "../cookie/tokens";
 import { allTransactionDeletions } from "../cookie/transaction";
 import { getServerMetadata } from "../protocol/discovery";
 import { describeError } from "../protocol/http";
@@ -43,11 +44,16 @@ export async function endSession(
       location: undefined,
       cookies: [true, false].flatMap((secure) => [
         ...identityDeletions(jar, secure),
+        ...tokensDeletion(jar, secure),
         ...allTransactionDeletions(jar, secure),
       ]),
     };
   }
-  const cookies = [...identityDeletions(jar, config.secure), ...allTransactionDeletions(jar, config.secure)];
+  const cookies = [
+    ...identityDeletions(jar, config.secure),
+    ...tokensDeletion(jar, config.secure),
+    ...allTransactionDeletions(jar, config.secure),
+  ];
   let location: URL | undefined;
   try {
     const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
