@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startLocalIdp } from "@/scripts/local-idp.mjs";
 import { readIdentity } from "@/lib/auth/cookie/identity";
-import { openTokens } from "@/lib/auth/cookie/tokens";
+import { openTokens } from "@/lib/auth/cookie/tokens-seal";
 import { parseCookieHeader } from "@/lib/auth/cookie/serialize";
 import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";

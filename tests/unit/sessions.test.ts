@@ -5,7 +5,7 @@ import type { AuthConfig } from "@/lib/auth/config/types";
 import { readIdentity } from "@/lib/auth/cookie/identity";
 import type { CookieWrite } from "@/lib/auth/cookie/serialize";
 import { clearSuccessors } from "@/lib/auth/cookie/token-successors";
-import { openTokens } from "@/lib/auth/cookie/tokens";
+import { openTokens } from "@/lib/auth/cookie/tokens-seal";
 import { checkIdentity } from "@/lib/auth/gate/identity";
 import { AccessTokenError } from "@/lib/auth/protocol/access-token-error";
 import { clearMetadataCache } from "@/lib/auth/protocol/discovery";

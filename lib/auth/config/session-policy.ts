@@ -43,11 +43,15 @@ function readDuration(auth: Table, key: string, where: Where, errors: AuthConfig
   const example = key === "session_lifetime" ? '"7d"' : '"30m"';
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
     errors.push(
-      new AuthConfigError("WRONG_TYPE", `"${key}" must be a number of seconds or a duration string, not ${describe(value)}`, {
-        ...where,
-        key,
-        fix: `Write ${key} = ${example} (units d, h, m, s) or a whole number of seconds.`,
-      }),
+      new AuthConfigError(
+        "WRONG_TYPE",
+        `"${key}" must be a number of seconds or a duration string, not ${describe(value)}`,
+        {
+          ...where,
+          key,
+          fix: `Write ${key} = ${example} (units d, h, m, s) or a whole number of seconds.`,
+        },
+      ),
     );
     return undefined;
   }

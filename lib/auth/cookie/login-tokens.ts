@@ -15,7 +15,8 @@ export function loginTokens(
   return {
     issuedAt: now,
     accessToken: login.accessToken,
-    accessTokenExpiresAt: login.accessTokenExpiresAt ?? jwtExpiry(login.accessToken) ?? now + DEFAULT_ACCESS_TOKEN_LIFETIME_MS,
+    accessTokenExpiresAt:
+      login.accessTokenExpiresAt ?? jwtExpiry(login.accessToken) ?? now + DEFAULT_ACCESS_TOKEN_LIFETIME_MS,
     refreshToken: login.refreshToken,
     idToken: expose.includes("id") ? login.idToken : undefined,
   };
@@ -29,7 +30,9 @@ export function jwtExpiry(token: string): number | undefined {
   const payload = token.split(".")[1];
   if (payload === undefined || token.split(".").length !== 3) return undefined;
   try {
-    const exp: unknown = (JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/"))) as Record<string, unknown>)["exp"];
+    const exp: unknown = (
+      JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/"))) as Record<string, unknown>
+    )["exp"];
     return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : undefined;
   } catch {
     return undefined;

@@ -4,7 +4,8 @@ import { identityCookies, type NewIdentity } from "./identity";
 import { cookieNames } from "./names";
 import type { CookieJar, CookieWrite } from "./serialize";
 import { newSessionId } from "./session";
-import { tokensCookie, type DroppedToken, type StoredTokens } from "./tokens";
+import type { DroppedToken, StoredTokens } from "./tokens";
+import { tokensCookie } from "./tokens-seal";
 
 /**
  * The cookies of a login (or of a re-sealed one): the identity, then the tokens in the room it leaves (see

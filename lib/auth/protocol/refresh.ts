@@ -126,7 +126,9 @@ function invalidIdToken(detail: string): AccessTokenError {
 /** A provider fault (timeout, unreachable, invalid or too large answer) under the same code. */
 export function asAccessTokenError(error: AuthFlowError): AccessTokenError {
   const code =
-    error.code === "PROVIDER_TIMEOUT" || error.code === "PROVIDER_UNREACHABLE" ? error.code : "PROVIDER_INVALID_RESPONSE";
+    error.code === "PROVIDER_TIMEOUT" || error.code === "PROVIDER_UNREACHABLE"
+      ? error.code
+      : "PROVIDER_INVALID_RESPONSE";
   return new AccessTokenError(code, error.message, error.detail);
 }
 

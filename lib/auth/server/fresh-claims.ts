@@ -28,7 +28,9 @@ export async function refreshUserFromCookies(
   const state = await readSessionState(jar, config, undefined);
   const { identity, provider } = state;
   const subject = String(identity.claims["sub"]);
-  const token = await accessTokenFromCookies(jar, config, { forceRefresh: state.current.tokens?.refreshToken !== undefined });
+  const token = await accessTokenFromCookies(jar, config, {
+    forceRefresh: state.current.tokens?.refreshToken !== undefined,
+  });
   const idClaims = token.refreshedClaims;
   const as = await getServerMetadata(provider).catch((error: unknown) => {
     throw asAccessTokenError(error instanceof AuthFlowError ? error : providerFault(error, "loading its metadata"));

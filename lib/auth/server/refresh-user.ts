@@ -23,7 +23,8 @@ export async function refreshUser<Claims extends object = StandardClaims>(): Pro
     await writeCookies(writes);
     return data as UserData<Claims>;
   } catch (error) {
-    if (error instanceof AccessTokenError && error.code === "NOT_LOGGED_IN") return { is_logged_in: false } as UserData<Claims>;
+    if (error instanceof AccessTokenError && error.code === "NOT_LOGGED_IN")
+      return { is_logged_in: false } as UserData<Claims>;
     throw error;
   }
 }

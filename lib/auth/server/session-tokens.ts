@@ -7,7 +7,8 @@ import { identityLengthIn, logDropped } from "../cookie/session-cookies";
 import { sessionIsCurrent } from "../cookie/session";
 import { newestSuccessor, recordSuccessor, type Successor } from "../cookie/token-successors";
 import { jwtExpiry, DEFAULT_ACCESS_TOKEN_LIFETIME_MS } from "../cookie/login-tokens";
-import { openTokens, sealedTokensWrite, tokensCookie, tokensCookieValue, type StoredTokens } from "../cookie/tokens";
+import { sealedTokensWrite, tokensCookieValue, type StoredTokens } from "../cookie/tokens";
+import { openTokens, tokensCookie } from "../cookie/tokens-seal";
 import { AccessTokenError } from "../protocol/access-token-error";
 import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
@@ -165,9 +166,7 @@ async function runRefresh(
   let result;
   try {
     const as = await getServerMetadata(provider).catch((error: unknown) => {
-      throw asAccessTokenError(
-        error instanceof AuthFlowError ? error : providerFault(error, "loading its metadata"),
-      );
+      throw asAccessTokenError(error instanceof AuthFlowError ? error : providerFault(error, "loading its metadata"));
     });
     result = await refreshGrant(provider, as, refreshToken, {
       subject: String(identity.claims["sub"]),
@@ -221,7 +220,12 @@ async function persistence(
 ): Promise<CookieWrite[]> {
   const writes: CookieWrite[] = [];
   if (value !== undefined && value !== "" && value !== state.requestValue) {
-    const write = sealedTokensWrite(value, state.identity.session, { secure: config.secure, policy: config.session }, now);
+    const write = sealedTokensWrite(
+      value,
+      state.identity.session,
+      { secure: config.secure, policy: config.session },
+      now,
+    );
     if (write) writes.push(write);
   }
   const opened = await currentSession(jar, config, now);

@@ -3,7 +3,8 @@ import { readIdentity, type Identity } from "../cookie/identity";
 import { sessionIsCurrent } from "../cookie/session";
 import type { CookieJar } from "../cookie/serialize";
 import { newestSuccessor } from "../cookie/token-successors";
-import { openTokens, tokensCookieValue } from "../cookie/tokens";
+import { tokensCookieValue } from "../cookie/tokens";
+import { openTokens } from "../cookie/tokens-seal";
 import { createUser, type User, type UserTokens } from "../user/user";
 
 /**
