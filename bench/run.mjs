@@ -4,7 +4,8 @@
  * Not part of `npm test`. Prints a table and writes bench/results/latest.json.
  *
  * 1. In process (bench/src/micro.ts): µs to turn an identity cookie into a user, the same cookie again and again and a
- *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor.
+ *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor; and
+ *    (bench/sessions.mjs) µs per getAccessToken() with a valid token, and requests to the provider per refresh.
  * 2. End to end: `next build` + `next start` of one static page in five builds (no middleware, an empty edge
  *    middleware, ours, nextjs-auth0 v4, next-auth v5), interleaved A B C D E, A B C D E, ..., each with a valid cookie
  *    minted by its own library, autocannon with 10 connections, a warm-up, then the measured window.
@@ -26,6 +27,7 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { sessionRows } from "./sessions.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, "..");
@@ -659,6 +661,11 @@ async function main() {
     rawResults["micro"] = micro;
     for (const [name, value] of Object.entries(micro.cases)) metrics[`${name}_us`] = /** @type {{ median: number }} */ (value).median;
     for (const [name, value] of Object.entries(micro.cases)) console.log(`  ${name.padEnd(22)} ${String(/** @type {any} */ (value).median).padStart(8)}  (rounds ${/** @type {any} */ (value).rounds.join(" ")})`);
+    // getAccessToken() and refresh rows (bench/sessions.mjs).
+    const sessions = await sessionRows({ out: OUT, ops: SETTINGS.micro_ops, rounds: SETTINGS.micro_rounds });
+    rawResults["sessions"] = sessions.raw;
+    Object.assign(metrics, sessions.metrics);
+    for (const [name, value] of Object.entries(sessions.metrics)) console.log(`  ${name.padEnd(28)} ${value}`);
   }
 
   const buildList = [...(ONLY.has("e2e") ? E2E_BUILDS.map((b) => b.app) : []), ...(ONLY.has("client") || ONLY.has("login") ? ["client-base", "client-user"] : [])];
@@ -824,6 +831,10 @@ function printTable(report) {
     console.log("");
     const microRows = ["identity_read_repeat", "identity_read_cold", "authjs_decode", "auth0_decrypt", "webcrypto_floor", "iron_unseal"].map((n) => [n, String(m[`${n}_us`])]);
     printRows(["in process", "µs/call"], microRows);
+  }
+  if (m["get_access_token_hot_us"] !== undefined) {
+    console.log("");
+    printRows(["sessions", "value"], [["get_access_token_hot_us", String(m["get_access_token_hot_us"])], ["refresh_backchannel_requests", String(m["refresh_backchannel_requests"])]]);
   }
 }
 
