@@ -12,6 +12,12 @@ import {
   CLIENTS,
   CONFORMANT_CLIENT,
   CONFORMANT_IDP_PORT,
+  GLEWLWYD_APP_ORIGIN,
+  GLEWLWYD_CLIENT,
+  GLEWLWYD_ORIGIN,
+  GLEWLWYD_PORT,
+  GLEWLWYD_TOML,
+  GLEWLWYD_USER,
   IDP_ORIGIN,
   IDP_PORT,
   NO_AUTH_ORIGIN,
@@ -100,6 +106,16 @@ export default defineConfig({
       env: { AUTH_SECRETS_FILE: SECRETS_FILE, NEXT_TELEMETRY_DISABLED: "1" },
       stdout: "pipe",
     },
+    {
+      // Debian's Glewlwyd, a second OpenID Provider independent of oidc-provider (see tests/support/glewlwyd.mjs).
+      command: `node tests/support/glewlwyd.mjs --port ${GLEWLWYD_PORT} --client '${GLEWLWYD_CLIENT.id}:${GLEWLWYD_CLIENT.secret}:${GLEWLWYD_APP_ORIGIN}/oauth2callback' --user '${GLEWLWYD_USER.name}:${GLEWLWYD_USER.password}:${GLEWLWYD_USER.fullName}:${GLEWLWYD_USER.email}'`,
+      url: `${GLEWLWYD_ORIGIN}/api/oidc/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      // A chance to stop Glewlwyd and remove its temporary folder.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 3000 },
+      stdout: "pipe",
+    },
+    variant(GLEWLWYD_APP_ORIGIN, GLEWLWYD_TOML),
     variant(BROKEN_ORIGIN, BROKEN_TOML),
     variant(NO_AUTH_ORIGIN, NO_AUTH_TOML),
     {

@@ -106,3 +106,28 @@ client_id = "${BOUND_CLIENT.id}"
 client_secret = "${BOUND_CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
 `;
+
+/**
+ * A second, independently written OpenID Provider: Glewlwyd (Debian's package; tests/support/glewlwyd.mjs starts and
+ * provisions it), in front of the same build served with a config naming it. Its client id and secret contain
+ * `-`, `_`, `.` and `~`, which Glewlwyd compares raw in Basic credentials; its issuer is a path (`/api/oidc`); it asks
+ * to confirm a logout and comes back with the `state` it was given.
+ */
+export const GLEWLWYD_PORT = 4102;
+export const GLEWLWYD_ORIGIN = `http://127.0.0.1:${GLEWLWYD_PORT}`;
+export const GLEWLWYD_APP_ORIGIN = "http://localhost:3107";
+export const GLEWLWYD_CLIENT = { id: "next-app", secret: "glewlwyd-client_secret.with~unreserved-0123" } as const;
+export const GLEWLWYD_USER = {
+  name: "ada",
+  password: "ada-password-0123",
+  fullName: "Ada Lovelace",
+  email: "ada@example.test",
+};
+export const GLEWLWYD_TOML = `
+[auth]
+redirect_uri = "${GLEWLWYD_APP_ORIGIN}/oauth2callback"
+cookie_secret = "glewlwyd-e2e-cookie-secret-0123456789-abcdef"
+client_id = "${GLEWLWYD_CLIENT.id}"
+client_secret = "${GLEWLWYD_CLIENT.secret}"
+server_metadata_url = "${GLEWLWYD_ORIGIN}/api/oidc/.well-known/openid-configuration"
+`;

@@ -91,6 +91,8 @@ test("log out goes through the provider's end_session_endpoint and removes every
   expect(last["client_id"]).toBe(CLIENTS[0].id);
   expect(last["post_logout_redirect_uri"]).toBe(`${APP_ORIGIN}/oauth2callback`);
   expect(last["id_token_hint"]).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+  // Our own state, which brought the browser back to the page it logged out from.
+  expect(last["state"]).toMatch(/^[\w-]{43}$/);
 
   await page.reload();
   expect(await serverUser(page)).toEqual({ is_logged_in: false });

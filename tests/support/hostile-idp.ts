@@ -12,6 +12,11 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
  * `/token` also answers the `refresh_token` grant (a new, rotated refresh token each time; the `token` scenario applies
  * to those answers as well). Each test then sets `idp.scenario` to lie in one
  * precise way. `idp.requests` logs every request (`{ method, path }`), so a test can assert what was (not) called.
+ *
+ * It can also behave like independently written providers that are honest but unusual (Glewlwyd, LemonLDAP::NG):
+ * comparing Basic credentials raw instead of form-urldecoding them, refusing a client with 403 `unauthorized_client`,
+ * serving its endpoints under a path issuer (`issuerPath: "/api/oidc"`), asking to confirm a logout, and returning from
+ * a logout only with the `state` it was given.
  */
 
 /** Keys to merge into a JSON object; a key set to `undefined` is deleted. */
@@ -54,6 +59,9 @@ export interface AuthorizeScenario {
 }
 
 export type SigningMode =
+  /** HMAC-SHA384 / HMAC-SHA512 with the client secret as the key. */
+  | "hs384"
+  | "hs512"
   /** The published key (the rotated one when `jwks.rotate` is set). */
   | "jwks-key"
   /** An RSA key that is not in the JWKS, with the published key's kid unless `header.kid` says otherwise. */
@@ -87,6 +95,19 @@ export interface TokenScenario {
   declareHugeLength?: boolean;
   /** `token_type` of the response (default "Bearer"). */
   tokenType?: string;
+  /**
+   * How client_secret_basic credentials are compared with the registered ones: form-urldecoded first (RFC 6749
+   * §2.3.1, the default) or exactly as sent (Glewlwyd, LemonLDAP::NG).
+   */
+  basicCredentials?: "decoded" | "raw";
+  /** Also accept client_secret_post (credentials in the form body). Default: Basic only. */
+  acceptPost?: boolean;
+  /**
+   * The answer to a client that failed to authenticate: 401 `invalid_client` with `WWW-Authenticate: Basic` (the
+   * default, RFC 6749 §5.2; LemonLDAP::NG), 401 `invalid_client` without the challenge, or 403 `unauthorized_client`
+   * (Glewlwyd).
+   */
+  clientRefusal?: "challenge" | "invalid_client" | "unauthorized_client";
 }
 
 export interface JwksScenario {
@@ -109,8 +130,16 @@ export interface UserInfoScenario {
   delayMs?: number;
 }
 
+export interface EndSessionScenario {
+  /** Show a page asking to confirm the logout; the browser (a test) submits it with POST. */
+  confirm?: boolean;
+  /** Return to `post_logout_redirect_uri` only when the request carried a `state` (it is echoed); else stay. */
+  requireState?: boolean;
+}
+
 export interface Scenario {
   metadata?: MetadataScenario;
+  endSession?: EndSessionScenario;
   authorize?: AuthorizeScenario;
   token?: TokenScenario;
   jwks?: JwksScenario;
@@ -130,6 +159,10 @@ export interface HostileIdp {
   readonly kids: { readonly current: string; readonly rotated: string };
   scenario: Scenario;
   readonly requests: RequestLogEntry[];
+  /** How each token request authenticated the client: `client_secret_basic` with its raw header, or `client_secret_post`. */
+  readonly clientAuthentications: Array<{ method: string; authorization?: string }>;
+  /** The query of the last authorization request. */
+  readonly lastAuthorization: () => URLSearchParams | undefined;
   /** How many requests reached `path`. */
   count(path: string): number;
   /** Back to honest behaviour, with an empty request log. */
@@ -140,6 +173,8 @@ export interface HostileIdp {
 export interface HostileIdpOptions {
   clientId?: string;
   clientSecret?: string;
+  /** Serve the issuer and every endpoint under this path (Glewlwyd: `/api/oidc`). */
+  issuerPath?: string;
 }
 
 interface Grant {
@@ -163,6 +198,7 @@ const PATHS = {
   jwks: "/jwks",
   userinfo: "/userinfo",
   endSession: "/end_session",
+  endSessionConfirm: "/end_session/confirm",
 } as const;
 
 const b64u = (data: Buffer | Uint8Array | string): string => Buffer.from(data).toString("base64url");
@@ -198,6 +234,8 @@ function send(
   res.writeHead(status, { "content-type": contentType, "cache-control": "no-store", ...headers });
   res.end(body);
 }
+
+const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const sendJson = (res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>): void =>
   send(res, status, JSON.stringify(value), "application/json", headers);
@@ -250,11 +288,15 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
   /** Access tokens issued, for the userinfo endpoint. */
   const accessTokens = new Set<string>();
   const requests: RequestLogEntry[] = [];
+  const clientAuthentications: Array<{ method: string; authorization?: string }> = [];
+  let lastAuthorization: URLSearchParams | undefined;
+  const issuerPath = options.issuerPath ?? "";
   let issuer = "";
 
   const idp = {
     scenario: {} as Scenario,
     requests,
+    clientAuthentications,
   };
 
   function publishedKeys(): JWK[] {
@@ -292,6 +334,7 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
   // --- /authorize: no UI, straight back to redirect_uri
   function authorize(res: ServerResponse, query: URLSearchParams): void {
     const s = idp.scenario.authorize ?? {};
+    lastAuthorization = query;
     const redirectUri = query.get("redirect_uri");
     let target: URL;
     try {
@@ -368,21 +411,40 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     send(res, s.status ?? 200, JSON.stringify(response), s.contentType ?? "application/json");
   }
 
+  /** Whether the token request authenticates this client, the way the scenario's provider compares credentials. */
+  function clientAuthenticated(req: IncomingMessage, form: URLSearchParams, s: TokenScenario): boolean {
+    const authorization = req.headers.authorization;
+    if (authorization === undefined) {
+      clientAuthentications.push({ method: "client_secret_post" });
+      return (
+        (s.acceptPost ?? false) && form.get("client_id") === clientId && form.get("client_secret") === clientSecret
+      );
+    }
+    clientAuthentications.push({ method: "client_secret_basic", authorization });
+    const [scheme, encoded] = authorization.split(" ");
+    const [user, pass] = Buffer.from(encoded ?? "", "base64")
+      .toString("utf8")
+      .split(":");
+    const decode = (v: string | undefined): string =>
+      s.basicCredentials === "raw" ? (v ?? "") : decodeURIComponent((v ?? "").replace(/\+/g, " "));
+    return scheme === "Basic" && decode(user) === clientId && decode(pass) === clientSecret;
+  }
+
   function checkTokenRequest(
     req: IncomingMessage,
     form: URLSearchParams,
   ): { status: number; error: string; description: string; headers?: Record<string, string> } | undefined {
-    const [scheme, encoded] = (req.headers.authorization ?? "").split(" ");
-    const [user, pass] = Buffer.from(encoded ?? "", "base64")
-      .toString("utf8")
-      .split(":");
-    const decode = (v: string | undefined): string => decodeURIComponent((v ?? "").replace(/\+/g, " "));
-    if (scheme !== "Basic" || decode(user) !== clientId || decode(pass) !== clientSecret) {
+    const s = idp.scenario.token ?? {};
+    if (!clientAuthenticated(req, form, s)) {
+      if (s.clientRefusal === "unauthorized_client")
+        return { status: 403, error: "unauthorized_client", description: "" };
       return {
         status: 401,
         error: "invalid_client",
         description: "client authentication failed",
-        headers: { "www-authenticate": 'Basic realm="hostile"' },
+        ...((s.clientRefusal ?? "challenge") === "challenge"
+          ? { headers: { "www-authenticate": 'Basic realm="hostile"' } }
+          : {}),
       };
     }
     if (form.get("grant_type") === "refresh_token") {
@@ -423,11 +485,12 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     );
     const mode = s.signWith ?? "jwks-key";
     const published = idp.scenario.jwks?.rotate ? rotated : current;
+    const hmacBits = mode === "hs256" ? 256 : mode === "hs384" ? 384 : mode === "hs512" ? 512 : undefined;
     const defaults: Record<string, unknown> =
       mode === "none"
         ? { alg: "none", typ: "JWT" }
-        : mode === "hs256"
-          ? { alg: "HS256", typ: "JWT" }
+        : hmacBits !== undefined
+          ? { alg: `HS${hmacBits}`, typ: "JWT" }
           : mode === "ps256"
             ? { alg: "PS256", typ: "JWT", kid: pss.kid }
             : { alg: "RS256", typ: "JWT", kid: published.kid };
@@ -436,7 +499,7 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
 
     let signature: Uint8Array;
     if (mode === "none") signature = new Uint8Array(0);
-    else if (mode === "hs256") signature = createHmac("sha256", clientSecret).update(input).digest();
+    else if (hmacBits !== undefined) signature = createHmac(`sha${hmacBits}`, clientSecret).update(input).digest();
     else if (mode === "ps256")
       signature = new Uint8Array(
         await crypto.subtle.sign({ name: "RSA-PSS", saltLength: 32 }, pss.privateKey, Buffer.from(input)),
@@ -485,11 +548,34 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     sendJson(res, 200, { keys: publishedKeys() });
   }
 
+  // --- /end_session: RP-Initiated Logout, optionally with a confirmation page and a state-only return
+  async function endSession(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const s = idp.scenario.endSession ?? {};
+    if (s.confirm && req.method !== "POST") {
+      const fields = [...query].map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`);
+      return send(
+        res,
+        200,
+        `<form method="post" action="${issuerPath}${PATHS.endSessionConfirm}">${fields.join("")}<button>Log out</button></form>`,
+        "text/html",
+      );
+    }
+    const params = req.method === "POST" ? new URLSearchParams(await readBody(req)) : query;
+    const target = params.get("post_logout_redirect_uri");
+    const state = params.get("state");
+    if (!target || (s.requireState && !state)) return send(res, 200, "<p>logged out</p>", "text/html");
+    const back = new URL(target);
+    if (state) back.searchParams.set("state", state);
+    res.writeHead(302, { location: back.href, "cache-control": "no-store" });
+    res.end();
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     requests.push({ method: req.method ?? "GET", path: url.pathname });
+    const path = url.pathname.startsWith(issuerPath) ? url.pathname.slice(issuerPath.length) : "";
     const handle = async (): Promise<void> => {
-      switch (url.pathname) {
+      switch (path) {
         case PATHS.metadata:
           return metadata(res);
         case PATHS.authorize:
@@ -501,7 +587,8 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
         case PATHS.userinfo:
           return userinfo(req, res);
         case PATHS.endSession:
-          return send(res, 200, "<p>logged out</p>", "text/html");
+        case PATHS.endSessionConfirm:
+          return endSession(req, res, url.searchParams);
         default:
           return send(res, 404, "not found", "text/plain");
       }
@@ -509,17 +596,20 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     handle().catch((error: unknown) => send(res, 500, `hostile idp bug: ${String(error)}`, "text/plain"));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${issuerPath}`;
 
   return Object.assign(idp, {
     issuer,
     clientId,
     clientSecret,
     kids: { current: current.kid, rotated: rotated.kid },
-    count: (path: string) => requests.filter((r) => r.path === path).length,
+    count: (path: string) => requests.filter((r) => r.path === issuerPath + path).length,
+    lastAuthorization: () => lastAuthorization,
     reset(): void {
       idp.scenario = {};
       requests.length = 0;
+      clientAuthentications.length = 0;
+      lastAuthorization = undefined;
       grants.clear();
       refreshTokens.clear();
       accessTokens.clear();

@@ -153,11 +153,21 @@ server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
 });
 
 describe("logout()", () => {
-  it("deletes the identity cookies and goes home when nobody is logged in", async () => {
+  it("deletes the identity cookies and, nobody being logged in at a provider, lands on the page it was called from", async () => {
     request.cookies = new Map([["auth_user", "garbage"]]);
     const location = await redirectOf(() => logout());
-    expect(location.href).toBe(`${APP}/`);
+    expect(location.href).toBe(`${APP}/reports?q=1`);
     expect(request.written.map((w) => [w.name, w.options["maxAge"]])).toEqual([["auth_user", 0]]);
+  });
+
+  it("lands on a form's returnTo field, and never off the app (returnTo or Referer of another site)", async () => {
+    const form = new FormData();
+    form.set("returnTo", "/settings?tab=1");
+    expect((await redirectOf(() => logout(form))).href).toBe(`${APP}/settings?tab=1`);
+    form.set("returnTo", "//evil.example/x");
+    expect((await redirectOf(() => logout(form))).href).toBe(`${APP}/`);
+    request.headers = new Headers({ host: "localhost:3000", referer: "https://evil.example/phish" });
+    expect((await redirectOf(() => logout())).href).toBe(`${APP}/`);
   });
 });
 

@@ -133,6 +133,7 @@ client_kwargs = { scope = "openid profile email offline_access", max_age = 300, 
       authorizationParams: { scope: DEFAULT_SCOPE, prompt: DEFAULT_PROMPT },
       tokenEndpointAuthMethod: undefined,
       promptIsDefault: true,
+      idTokenSignedResponseAlg: undefined,
       logoutParams: {},
     });
     expect(DEFAULT_SCOPE).toBe("openid email profile");
@@ -352,6 +353,81 @@ describe("providers", () => {
       key: "client_kwargs",
     });
     expect(error.message).toContain("private_key_jwt");
+  });
+
+  it("ignores logout_params.state with a warning: the library sends its own state on every logout", () => {
+    const config = ok(
+      shared('logout_params = { state = "x", logout_hint = "{email}" }') +
+        provider("p", 'logout_params = { state = "y" }'),
+    );
+    expect(providerOf(config, "p").logoutParams).toEqual({ logout_hint: "{email}" });
+    expect(config.warnings.filter((w) => w.includes("logout_params.state is ignored"))).toHaveLength(2);
+  });
+
+  describe("id_token_signed_response_alg (HMAC-signed ID tokens only by opt-in)", () => {
+    const longSecret = "x".repeat(64);
+    const withAlg = (alg: string, secret = longSecret) =>
+      ok(
+        shared() +
+          provider("p", `id_token_signed_response_alg = "${alg}"`).replace(
+            /client_secret = "[^"]*"/,
+            `client_secret = "${secret}"`,
+          ),
+      );
+
+    it.each(["HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA"])(
+      "accepts %s as the pinned algorithm",
+      (alg) => {
+        expect(providerOf(withAlg(alg), "p").idTokenSignedResponseAlg).toBe(alg);
+      },
+    );
+
+    it("is unset by default, also for the default provider, which may set it directly in [auth]", () => {
+      expect(providerOf(ok(shared() + provider("p")), "p").idTokenSignedResponseAlg).toBeUndefined();
+      const top = ok(shared(DEFAULT_PROVIDER_KEYS + 'id_token_signed_response_alg = "RS256"\n'));
+      expect(providerOf(top, "default").idTokenSignedResponseAlg).toBe("RS256");
+    });
+
+    it.each(["none", "None"])("refuses id_token_signed_response_alg = %s", (alg) => {
+      const error = expectError(only(providerErrors(withAlg(alg), "p")), {
+        code: "INVALID_VALUE",
+        section: "[auth.p]",
+        key: "id_token_signed_response_alg",
+      });
+      expect(error.message).toContain("never accepted");
+    });
+
+    it.each(["hs256", "RS999", "A256GCM"])("refuses the unsupported id_token_signed_response_alg %s", (alg) => {
+      const error = expectError(only(providerErrors(withAlg(alg), "p")), {
+        code: "INVALID_VALUE",
+        section: "[auth.p]",
+        key: "id_token_signed_response_alg",
+      });
+      expect(error.message).toContain("is not supported");
+      expect(error.message).toContain("RS256");
+    });
+
+    it("refuses a non-string id_token_signed_response_alg", () => {
+      const config = ok(shared() + provider("p", "id_token_signed_response_alg = 256"));
+      expectError(only(providerErrors(config, "p")), {
+        code: "WRONG_TYPE",
+        section: "[auth.p]",
+        key: "id_token_signed_response_alg",
+      });
+    });
+
+    it("refuses an HMAC algorithm with a client secret shorter than the hash, without echoing the secret", () => {
+      const secret = "short-secret-0123456789-0123456"; // 31 bytes
+      const error = expectError(only(providerErrors(withAlg("HS256", secret), "p")), {
+        code: "WEAK_SECRET",
+        section: "[auth.p]",
+        key: "id_token_signed_response_alg",
+      });
+      expect(error.message).toContain("at least 32 bytes long (it is 31)");
+      expect(error.message).not.toContain(secret);
+      expect(providerErrors(withAlg("HS512", "y".repeat(63)), "p")).toHaveLength(1);
+      expect(providerOf(withAlg("HS512", "y".repeat(64)), "p").idTokenSignedResponseAlg).toBe("HS512");
+    });
   });
 
   it("refuses response_mode = form_post and accepts query", () => {

@@ -308,8 +308,16 @@ describe("serializeCookie / parseCookieHeader / cookieNames", () => {
   });
 
   it("uses the __Host- prefix only when secure", () => {
-    expect(cookieNames(true)).toEqual({ identity: "__Host-auth_user", transactionPrefix: "__Host-auth_txn." });
-    expect(cookieNames(false)).toEqual({ identity: "auth_user", transactionPrefix: "auth_txn." });
+    expect(cookieNames(true)).toEqual({
+      logout: "__Host-auth_logout",
+      identity: "__Host-auth_user",
+      transactionPrefix: "__Host-auth_txn.",
+    });
+    expect(cookieNames(false)).toEqual({
+      logout: "auth_logout",
+      identity: "auth_user",
+      transactionPrefix: "auth_txn.",
+    });
   });
 });
 

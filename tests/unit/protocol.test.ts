@@ -3,9 +3,15 @@ import { describe, expect, it } from "vitest";
 import { parseAuthConfig } from "@/lib/auth/config/parse";
 import type { ProviderConfig } from "@/lib/auth/config/types";
 import { authorizationRequest } from "@/lib/auth/protocol/authorize";
-import { acceptedSigningAlgorithms } from "@/lib/auth/protocol/client";
+import {
+  acceptedSigningAlgorithms,
+  basicCredential,
+  checkSigningAlgorithms,
+  clientSecretBasic,
+} from "@/lib/auth/protocol/client";
 import { expectedIssuer } from "@/lib/auth/protocol/discovery";
 import { AuthFlowError } from "@/lib/auth/protocol/errors";
+import { describeError } from "@/lib/auth/protocol/http";
 import { endSessionUrl } from "@/lib/auth/protocol/logout";
 
 const CLIENT_SECRET = "very-secret-client-secret-value";
@@ -91,17 +97,53 @@ describe("acceptedSigningAlgorithms", () => {
     expect(acceptedSigningAlgorithms(["none", "RS256", "HS256"])).toEqual(["RS256"]);
   });
 
-  it.each([[["none", "HS256"]], [["HS256", "HS384", "HS512"]], [["none"]], [["rs256"]]])("refuses %j", (algs) => {
-    let thrown: unknown;
-    try {
-      acceptedSigningAlgorithms(algs);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(AuthFlowError);
-    expect((thrown as AuthFlowError).code).toBe("PROVIDER_INVALID_RESPONSE");
-    expect((thrown as AuthFlowError).status).toBe(502);
-    expect((thrown as AuthFlowError).detail).toContain(JSON.stringify(algs));
+  it.each([[["none", "HS256"]], [["HS256", "HS384", "HS512"]], [["none"]], [["rs256"]]])(
+    "keeps nothing of %j, and a login to such a provider is refused before anyone is sent there",
+    (algs) => {
+      expect(acceptedSigningAlgorithms(algs)).toEqual([]);
+      const as = { issuer: "https://idp.example", id_token_signing_alg_values_supported: [] };
+      let thrown: unknown;
+      try {
+        checkSigningAlgorithms(providerFrom(), as);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(AuthFlowError);
+      expect((thrown as AuthFlowError).code).toBe("PROVIDER_INVALID_RESPONSE");
+      expect((thrown as AuthFlowError).status).toBe(502);
+      expect((thrown as AuthFlowError).message).toContain('id_token_signed_response_alg = "HS256"');
+      // A provider section that pins an algorithm has made its choice.
+      expect(() => checkSigningAlgorithms(providerFrom('id_token_signed_response_alg = "RS256"'), as)).not.toThrow();
+    },
+  );
+});
+
+describe("client_secret_basic (encoded as Authlib does, so raw-comparing providers accept it)", () => {
+  it.each([
+    ["my-app", "my-app"],
+    ["a.b_c~d", "a.b_c~d"],
+    ["Az09/", "Az09/"],
+    ["a b", "a%20b"],
+    ["a+b=c", "a%2Bb%3Dc"],
+    ["a:b", "a%3Ab"],
+    ["a%b", "a%25b"],
+    ["!*'()", "%21%2A%27%28%29"],
+    ["é", "%C3%A9"],
+  ])("encodes %j as %j", (raw, encoded) => {
+    expect(basicCredential(raw)).toBe(encoded);
+    // Whatever is encoded, a provider that form-urldecodes gets the original back.
+    expect(decodeURIComponent(encoded.replace(/\+/g, " "))).toBe(raw);
+  });
+
+  it("sends id and secret in one Basic header, unreserved characters as they are", async () => {
+    const headers = new Headers();
+    await clientSecretBasic("s3cr-et_x.y~z")(
+      { issuer: "https://idp.example" },
+      { client_id: "next-app" },
+      new URLSearchParams(),
+      headers,
+    );
+    expect(headers.get("authorization")).toBe(`Basic ${btoa("next-app:s3cr-et_x.y~z")}`);
   });
 });
 
@@ -313,5 +355,21 @@ describe("endSessionUrl with logout_params (Streamlit's proposal)", () => {
     );
     expect(state.status).toBe("invalid");
     expect(state.status === "invalid" && state.errors[0]?.message).toContain(problem);
+  });
+});
+
+describe("describeError (log lines)", () => {
+  it("names an error by its code, never by a minified class name", () => {
+    class ew extends Error {
+      code = "OAUTH_WWW_AUTHENTICATE_CHALLENGE";
+    }
+    class K extends Error {}
+    expect(describeError(new ew("server responded with a challenge"))).toBe(
+      "OAUTH_WWW_AUTHENTICATE_CHALLENGE: server responded with a challenge",
+    );
+    expect(describeError(new K("boom"))).toBe("Error: boom");
+    expect(describeError(new TypeError("fetch failed", { cause: new Error("ECONNREFUSED") }))).toBe(
+      "TypeError: fetch failed (cause: ECONNREFUSED)",
+    );
   });
 });

@@ -36,6 +36,7 @@ export const PROVIDER_KEYS = [
   "client_kwargs",
   "redirect_uri",
   "logout_params",
+  "id_token_signed_response_alg",
 ] as const;
 export const REQUIRED_PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url"] as const;
 /** Keys of `[auth]` that hold tables but are not providers. */

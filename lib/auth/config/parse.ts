@@ -72,7 +72,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const redirectUri = readUrl(auth, "redirect_uri", here, options, errors, { required: true });
   const cookieSecrets = readCookieSecrets(auth, here, errors);
   const exposeTokens = readExposeTokens(auth, here, errors);
-  const sharedLogoutParams = readLogoutParams(auth, here, errors);
+  const sharedLogoutParams = readLogoutParams(auth, here, errors, warnings);
   const session = readSessionPolicy(auth, here, errors);
 
   const providerTables = new Map<string, Table>();
@@ -160,7 +160,13 @@ function firstLine(message: string): string {
 
 function pickDefaultKeys(auth: Table): Table {
   const picked: Table = {};
-  for (const key of ["client_id", "client_secret", "server_metadata_url", "client_kwargs"]) {
+  for (const key of [
+    "client_id",
+    "client_secret",
+    "server_metadata_url",
+    "client_kwargs",
+    "id_token_signed_response_alg",
+  ]) {
     // Streamlit copies these only when truthy.
     if (auth[key] !== undefined && auth[key] !== "") picked[key] = auth[key];
   }

@@ -11,6 +11,7 @@ import {
   type ParseOptions,
 } from "./keys";
 import { readLogoutParams } from "./shared";
+import { readIdTokenSigningAlg } from "./signing-alg";
 import { unknownKeyWarning } from "./suggest";
 import type { ProviderConfig, TokenEndpointAuthMethod } from "./types";
 import { readUrl } from "./urls";
@@ -80,8 +81,9 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
     );
   }
   const kwargs = readClientKwargs(table, where, errors);
+  const idTokenSignedResponseAlg = readIdTokenSigningAlg(table, clientSecret, where, errors);
   // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
-  const ownLogoutParams = readLogoutParams(table, where, errors);
+  const ownLogoutParams = readLogoutParams(table, where, errors, ctx.warnings);
   if (
     errors.length > 0 ||
     clientId === undefined ||
@@ -100,6 +102,7 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
     authorizationParams: kwargs.params,
     tokenEndpointAuthMethod: kwargs.tokenEndpointAuthMethod,
     promptIsDefault: kwargs.promptIsDefault,
+    idTokenSignedResponseAlg,
     logoutParams: { ...ctx.sharedLogoutParams, ...ownLogoutParams },
   };
 }

@@ -72,7 +72,12 @@ export function readExposeTokens(auth: Table, where: Where, errors: AuthConfigEr
 }
 
 /** `logout_params = { key = "value" }`: string values only (`""` removes a default parameter). */
-export function readLogoutParams(table: Table, where: Where, errors: AuthConfigError[]): Record<string, string> {
+export function readLogoutParams(
+  table: Table,
+  where: Where,
+  errors: AuthConfigError[],
+  warnings: string[],
+): Record<string, string> {
   const raw = table["logout_params"];
   if (raw === undefined) return {};
   const fix =
@@ -92,6 +97,10 @@ export function readLogoutParams(table: Table, where: Where, errors: AuthConfigE
           key: "logout_params",
           fix,
         }),
+      );
+    } else if (key === "state") {
+      warnings.push(
+        `${where.source} ${where.section}: logout_params.state is ignored: the library sends a state of its own on every logout and checks it when the provider comes back. Remove it.`,
       );
     } else params[key] = value;
   }

@@ -23,6 +23,11 @@ export interface ProviderConfig {
   readonly promptIsDefault: boolean;
   /** Chosen from `client_kwargs.token_endpoint_auth_method`, else from the provider's metadata. */
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
+  /**
+   * `id_token_signed_response_alg`: the one algorithm ID tokens must use. Unset, any asymmetric algorithm the provider
+   * advertises is accepted; an HMAC one (`HS256`...) is accepted only when named here, verified with the client secret.
+   */
+  readonly idTokenSignedResponseAlg: IdTokenSigningAlg | undefined;
 }
 
 /** How long a login lasts: `session_lifetime` and `session_idle_timeout` of `[auth]`, in seconds. */
@@ -32,6 +37,23 @@ export interface SessionPolicy {
   /** Over once no activity was recorded for this long; undefined: no idle timeout. */
   readonly idleTimeout?: number;
 }
+
+/** Algorithms a provider section may pin for ID tokens. Never `none`. */
+export const HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"] as const;
+export const ASYMMETRIC_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+] as const;
+export type IdTokenSigningAlg = (typeof HMAC_ALGORITHMS)[number] | (typeof ASYMMETRIC_ALGORITHMS)[number];
 
 export interface AuthConfig {
   /** Where the TOML came from (`secrets.toml`, `.streamlit/secrets.toml`, a path, or `AUTH_SECRETS`). */

@@ -1,6 +1,7 @@
 import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
 import type { Transaction } from "../cookie/transaction";
+import { checkSigningAlgorithms } from "./client";
 
 /**
  * Providers (by metadata URL) that answered Streamlit's default `prompt=select_account` with an error about the prompt
@@ -34,6 +35,7 @@ export async function authorizationRequest(
   as: oauth.AuthorizationServer,
   returnTo: string,
 ): Promise<{ url: URL; transaction: Transaction }> {
+  checkSigningAlgorithms(provider, as);
   const state = oauth.generateRandomState();
   const nonce = oauth.generateRandomNonce();
   const codeVerifier = oauth.generateRandomCodeVerifier();

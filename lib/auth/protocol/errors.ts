@@ -15,7 +15,8 @@ export type AuthFlowErrorCode =
   | "PROVIDER_INVALID_RESPONSE"
   | "INVALID_ID_TOKEN"
   | "IDENTITY_TOO_LARGE"
-  | "CROSS_SITE_LOGOUT";
+  | "CROSS_SITE_LOGOUT"
+  | "CLIENT_REJECTED";
 
 export class AuthFlowError extends Error {
   override readonly name = "AuthFlowError";

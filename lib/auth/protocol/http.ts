@@ -123,9 +123,26 @@ export function providerFault(error: unknown, what: string): AuthFlowError {
   );
 }
 
+/** Names that survive a bundler's minification: the built-in errors' and this library's own (set as literals). */
+const STABLE_NAMES = new Set([
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "TimeoutError",
+  "AbortError",
+  "AuthFlowError",
+  "ResponseTooLargeError",
+]);
+
+/**
+ * One line for the server log. An error is named by its code when it has one (oauth4webapi's `OAUTH_...` codes,
+ * Node's `ERR_...`), never by its class name: a production build minifies library classes to names like `ew`.
+ */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
+  const label = typeof code === "string" && code !== "" ? code : STABLE_NAMES.has(error.name) ? error.name : "Error";
   const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
-  return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}${cause}`;
+  return `${label}: ${error.message}${cause}`;
 }

@@ -1,4 +1,4 @@
-import type * as oauth from "oauth4webapi";
+import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
 
 /**
@@ -8,12 +8,17 @@ import type { ProviderConfig } from "../config/types";
  * Cognito that want other names): a value replaces or adds a parameter, `""` removes it, and `{field}` is filled from
  * the defaults and the user's claims (`{email}`); a parameter naming a field that does not exist is left out.
  * Parameters already in the endpoint URL are kept; ours win.
+ *
+ * `state` (§2, echoed by the provider on its way back) is the library's own and always wins over `logout_params`: some
+ * providers return to `post_logout_redirect_uri` only when the request carries one, and the callback uses it to tell
+ * the end of this browser's logout from anything else.
  */
 export function endSessionUrl(
   provider: ProviderConfig,
   as: oauth.AuthorizationServer,
   idToken: string | undefined,
   claims: Readonly<Record<string, unknown>> = {},
+  state?: string,
 ): URL | undefined {
   if (typeof as.end_session_endpoint !== "string") return undefined;
   let url: URL;
@@ -36,8 +41,14 @@ export function endSessionUrl(
     if (template === "" || value === undefined) params.delete(name);
     else params.set(name, value);
   }
+  if (state !== undefined) params.set("state", state);
   for (const [name, value] of params) url.searchParams.set(name, value);
   return url;
+}
+
+/** A fresh, unguessable `state` for one logout. */
+export function newLogoutState(): string {
+  return oauth.generateRandomState();
 }
 
 function primitiveClaims(claims: Readonly<Record<string, unknown>>): Record<string, string> {

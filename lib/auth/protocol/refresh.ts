@@ -4,6 +4,7 @@ import { AccessTokenError } from "./access-token-error";
 import { clientAuthentication, oauthClient } from "./client";
 import { AuthFlowError } from "./errors";
 import { describeError, providerFault, requestOptions } from "./http";
+import { isIdTokenProblem, verifySignature } from "./id-token-signature";
 import { checkExtraClaims } from "./token";
 
 /**
@@ -70,12 +71,12 @@ export async function refreshGrant(
   const claims = oauth.getValidatedIdTokenClaims(result);
   if (claims !== undefined) {
     try {
-      await oauth.validateApplicationLevelSignature(as, response, requestOptions(as.jwks_uri!));
+      // As at login: the provider's published keys, or the client secret for an opted-in HMAC algorithm.
+      await verifySignature(provider, as, response, result.id_token!, undefined);
       checkExtraClaims(claims, client.client_id);
     } catch (error) {
-      throw isIdTokenProblem(error) || error instanceof AuthFlowError
-        ? invalidIdToken(describeError(error))
-        : asAccessTokenError(providerFault(error, "loading its signing keys"));
+      if (error instanceof AuthFlowError && error.code !== "INVALID_ID_TOKEN") throw asAccessTokenError(error);
+      throw invalidIdToken(error instanceof AuthFlowError ? (error.detail ?? error.message) : describeError(error));
     }
     if (claims.sub !== login.subject)
       throw invalidIdToken(`refreshed ID token names sub "${oneLine(claims.sub)}", the login "${login.subject}"`);
@@ -101,18 +102,6 @@ function tenantIssuer(as: oauth.AuthorizationServer, loginIssuer: string | undef
     loginIssuer.endsWith(after) &&
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tenant);
   return fits ? { ...as, issuer: loginIssuer } : as;
-}
-
-function isIdTokenProblem(error: unknown): boolean {
-  if (error instanceof oauth.UnsupportedOperationError) return /JWS|JWT|alg/i.test(error.message);
-  if (!(error instanceof oauth.OperationProcessingError)) return false;
-  if (
-    error.code === oauth.JWT_CLAIM_COMPARISON ||
-    error.code === oauth.JWT_TIMESTAMP_CHECK ||
-    error.code === oauth.KEY_SELECTION
-  )
-    return true;
-  return /JWT|JWS|ID Token|id_token|signature/i.test(error.message);
 }
 
 function invalidIdToken(detail: string): AccessTokenError {

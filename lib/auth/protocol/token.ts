@@ -2,10 +2,12 @@ import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
 import { decodeBase64Url } from "../cookie/base64url";
 import type { Transaction } from "../cookie/transaction";
-import { clientAuthentication, oauthClient } from "./client";
+import { clientAuthMethod, clientAuthentication, oauthClient } from "./client";
 import { replaceServerMetadata } from "./discovery";
 import { AuthFlowError } from "./errors";
 import { describeError, providerFault, requestOptions } from "./http";
+import { invalidIdToken, isIdTokenProblem, refusedHmacIdToken, tokenAlg, verifySignature } from "./id-token-signature";
+import { oneLine, tokenEndpointRefusal } from "./token-endpoint-errors";
 
 /**
  * The callback's protocol steps: the authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`), the token request
@@ -91,6 +93,7 @@ export async function exchangeCode(
   }
 
   as = await tenantServer(as, response);
+  const sentAlg = tokenAlg(await peekIdToken(response));
   let result: oauth.TokenEndpointResponse;
   try {
     result = await oauth.processAuthorizationCodeResponse(as, client, response, {
@@ -98,24 +101,23 @@ export async function exchangeCode(
       requireIdToken: true,
     });
   } catch (error) {
-    if (error instanceof oauth.ResponseBodyError) {
-      throw new AuthFlowError(
-        "PROVIDER_INVALID_RESPONSE",
-        502,
-        `The identity provider refused to complete the login (${/^[a-z_]{1,64}$/.test(error.error) ? error.error : "error"}). Start the login again.`,
-        `token endpoint ${error.status}: ${error.error} ${oneLine(error.error_description ?? "")}`,
-      );
-    }
+    const refusal = tokenEndpointRefusal(error, provider, clientAuthMethod(provider, as));
+    if (refusal) throw refusal;
+    if (sentAlg?.startsWith("HS") && provider.idTokenSignedResponseAlg === undefined)
+      throw refusedHmacIdToken(sentAlg, provider, error);
     throw isIdTokenProblem(error) ? invalidIdToken(error) : providerFault(error, "exchanging the code");
   }
+  if (typeof result.id_token !== "string") throw invalidIdToken(new Error("no ID token"));
 
   await verifySignature(
+    provider,
     as,
     response,
+    result.id_token,
     as === discovered ? (fresh) => replaceServerMetadata(provider.serverMetadataUrl, fresh) : undefined,
   );
   const claims = oauth.getValidatedIdTokenClaims(result);
-  if (!claims || typeof result.id_token !== "string") throw invalidIdToken(new Error("no ID token"));
+  if (!claims) throw invalidIdToken(new Error("no ID token"));
   checkExtraClaims(claims, client.client_id);
   const extra = needsUserInfo(claims, provider.authorizationParams["scope"] ?? "")
     ? await userInfoClaims(as, client, result.access_token, claims.sub)
@@ -207,55 +209,6 @@ async function userInfoClaims(
   }
 }
 
-/**
- * oauth4webapi does not verify ID token signatures from the token endpoint by default; we do. Its JWKS cache refetches
- * an unknown `kid` only when the cache is a minute old, so on a key-selection failure we retry once with a fresh
- * metadata object (which has an empty cache) and keep that one if it works.
- */
-async function verifySignature(
-  as: oauth.AuthorizationServer,
-  response: Response,
-  keep: ((fresh: oauth.AuthorizationServer) => void) | undefined,
-): Promise<void> {
-  try {
-    await oauth.validateApplicationLevelSignature(as, response, requestOptions(as.jwks_uri!));
-    return;
-  } catch (error) {
-    if (!(error instanceof oauth.OperationProcessingError && error.code === oauth.KEY_SELECTION))
-      throw signatureError(error);
-  }
-  const fresh: oauth.AuthorizationServer = { ...as };
-  try {
-    await oauth.validateApplicationLevelSignature(fresh, response, requestOptions(as.jwks_uri!));
-  } catch (error) {
-    throw signatureError(error);
-  }
-  keep?.(fresh);
-}
-
-/** The JWKS could not be loaded (the provider's fault) or the signature does not verify (the token's). */
-function signatureError(error: unknown): AuthFlowError {
-  const jwksProblem =
-    error instanceof oauth.OperationProcessingError &&
-    (error.code === oauth.RESPONSE_IS_NOT_CONFORM || error.code === oauth.RESPONSE_IS_NOT_JSON);
-  return jwksProblem || !isIdTokenProblem(error)
-    ? providerFault(error, "loading its signing keys")
-    : invalidIdToken(error);
-}
-
-/** Errors about the ID token itself, as opposed to the token response around it or the transport. */
-function isIdTokenProblem(error: unknown): boolean {
-  if (error instanceof oauth.UnsupportedOperationError) return /JWS|JWT|alg/i.test(error.message);
-  if (!(error instanceof oauth.OperationProcessingError)) return false;
-  if (
-    error.code === oauth.JWT_CLAIM_COMPARISON ||
-    error.code === oauth.JWT_TIMESTAMP_CHECK ||
-    error.code === oauth.KEY_SELECTION
-  )
-    return true;
-  return /JWT|JWS|ID Token|id_token|nonce|signature/i.test(error.message);
-}
-
 /** Checks oauth4webapi leaves to the caller: `iat` window, `sub` shape, `azp` with a single audience. */
 export function checkExtraClaims(claims: oauth.IDToken, clientId: string, now = Math.floor(Date.now() / 1000)): void {
   const { sub, iat, azp } = claims;
@@ -273,15 +226,12 @@ export function checkExtraClaims(claims: oauth.IDToken, clientId: string, now = 
   if (azp !== undefined && azp !== clientId) throw invalidIdToken(new Error(`"azp" ${String(azp)} is not this client`));
 }
 
-function invalidIdToken(error: unknown): AuthFlowError {
-  return new AuthFlowError(
-    "INVALID_ID_TOKEN",
-    502,
-    "The identity provider returned an ID token that failed validation, so you were not logged in.",
-    describeError(error),
-  );
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n\u0000-\u001f]+/g, " ").slice(0, 300);
+/** The raw `id_token` of a token response, read from a copy (for the page about an HMAC-signed token). */
+async function peekIdToken(response: Response): Promise<unknown> {
+  if (!response.ok) return undefined;
+  try {
+    return ((await response.clone().json()) as { id_token?: unknown }).id_token;
+  } catch {
+    return undefined;
+  }
 }

@@ -9,6 +9,7 @@ import { AuthFlowError } from "../protocol/errors";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
 import { errorResponse, routeConfig } from "./context";
 import { ARRIVAL_PARAM, verifyArrival } from "./arrival";
+import { endOfLogout } from "./logout-return";
 import { requireMixUpDefence } from "./mix-up";
 import { requestCookies, sameCallbackPath } from "./request";
 import { escapeHtml, redirectTo } from "./respond";
@@ -26,9 +27,10 @@ export async function handleCallback(request: Request): Promise<Response> {
   const arrival = params.get(ARRIVAL_PARAM);
   params.delete(ARRIVAL_PARAM);
 
-  // The provider's post-logout redirect lands here with no authorization response at all.
-  if (!params.has("code") && !params.has("error") && !params.has("state"))
-    return redirectTo(new URL(withBasePath("/"), config.origin));
+  const jar = requestCookies(request);
+  // The provider's way back from a logout lands here too.
+  const logoutEnd = await endOfLogout(params, jar, config);
+  if (logoutEnd) return logoutEnd;
 
   const state = params.get("state");
   if (!state) {
@@ -41,7 +43,6 @@ export async function handleCallback(request: Request): Promise<Response> {
       ),
     );
   }
-  const jar = requestCookies(request);
   const options = { secrets: config.cookieSecrets, secure: config.secure };
   const found = await readTransaction(state, jar, options);
   if (!found) {
@@ -114,6 +115,9 @@ export async function handleCallback(request: Request): Promise<Response> {
       error instanceof IdentityTooLargeError
         ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`)
         : error;
+    // A configuration problem is not solved by trying again: no such link.
+    if (failure instanceof AuthFlowError && failure.code === "CLIENT_REJECTED")
+      return errorResponse("callback", failure, consumed);
     return errorResponse("callback", failure, consumed, {
       actionHtml: `<a href="${escapeHtml(withBasePath(LOGIN_ROUTE))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
     });

@@ -40,7 +40,7 @@ export function errorResponse(
 }
 
 function titleFor(error: AuthFlowError): string {
-  if (error.code === "CONFIG") return "Login is not configured correctly";
+  if (error.code === "CONFIG" || error.code === "CLIENT_REJECTED") return "Login is not configured correctly";
   if (error.status === 504) return "The identity provider is not responding";
   if (error.status >= 500) return "The identity provider had a problem";
   if (error.code === "UNKNOWN_PROVIDER") return "Unknown login provider";

@@ -3,19 +3,22 @@ import { loadConfig } from "../config/load";
 import type { AuthConfig } from "../config/types";
 import { identityDeletions, readIdentity } from "../cookie/identity";
 import type { CookieJar, CookieWrite } from "../cookie/serialize";
+import { logoutCookie, logoutDeletion } from "../cookie/logout-transaction";
 import { sessionIsCurrent } from "../cookie/session";
 import { tokensDeletion } from "../cookie/tokens";
 import { allTransactionDeletions } from "../cookie/transaction";
 import { getServerMetadata } from "../protocol/discovery";
 import { describeError } from "../protocol/http";
-import { endSessionUrl } from "../protocol/logout";
+import { endSessionUrl, newLogoutState } from "../protocol/logout";
 import { isSameOriginRequest, requestCookies } from "./request";
 import { escapeHtml, htmlPage, redirectTo } from "./respond";
+import { refererPath, safeReturnTo } from "./return-to";
 
 /**
- * `GET|POST /auth/logout`: deletes every identity and transaction cookie, then continues at the provider's
- * end_session_endpoint when it has one. A request that cannot be shown to come from the app itself (a cross-site
- * link, image or form) logs nobody out: it gets a page with a button instead.
+ * `GET|POST /auth/logout?returnTo=PATH`: deletes every identity and transaction cookie, then continues at the
+ * provider's end_session_endpoint when it has one, and ends on the page the user logged out from (`returnTo`, else the
+ * same-origin `Referer`, else `/`). A request that cannot be shown to come from the app itself (a cross-site link,
+ * image or form) logs nobody out: it gets a page with a button instead.
  */
 export async function handleLogout(request: Request): Promise<Response> {
   const state = loadConfig();
@@ -29,14 +32,23 @@ export async function handleLogout(request: Request): Promise<Response> {
     });
   }
   const jar = requestCookies(request);
-  const { location, cookies } = await endSession(config, jar);
-  return redirectTo(location ?? new URL(withBasePath("/"), origin), cookies);
+  const returnTo = safeReturnTo(
+    new URL(request.url).searchParams.get("returnTo") ?? refererPath(request.headers.get("referer"), origin),
+    origin,
+  );
+  const { location, cookies } = await endSession(config, jar, returnTo);
+  return redirectTo(location ?? new URL(withBasePath(returnTo), origin), cookies);
 }
 
-/** Shared by the route and the `logout()` server action. Never throws: logging out locally always works. */
+/**
+ * Shared by the route and the `logout()` server action. Never throws: logging out locally always works. With a
+ * provider logout, `location` carries a fresh `state`, remembered with `returnTo` (a safe app-relative path) in a
+ * sealed cookie for the way back; without one, the caller sends the browser to `returnTo` itself.
+ */
 export async function endSession(
   config: AuthConfig | undefined,
   jar: CookieJar,
+  returnTo = "/",
 ): Promise<{ location: URL | undefined; cookies: CookieWrite[] }> {
   if (!config) {
     // Without a config we do not know which cookie names were used: delete both kinds.
@@ -46,9 +58,11 @@ export async function endSession(
         ...identityDeletions(jar, secure),
         ...tokensDeletion(jar, secure),
         ...allTransactionDeletions(jar, secure),
+        ...logoutDeletion(jar, secure),
       ]),
     };
   }
+  const options = { secrets: config.cookieSecrets, secure: config.secure };
   const cookies = [
     ...identityDeletions(jar, config.secure),
     ...tokensDeletion(jar, config.secure),
@@ -56,13 +70,15 @@ export async function endSession(
   ];
   let location: URL | undefined;
   try {
-    const identity = await readIdentity(jar, { secrets: config.cookieSecrets, secure: config.secure });
+    const identity = await readIdentity(jar, options);
     const providerName = identity?.claims["provider"];
     const provider = typeof providerName === "string" ? config.providers.get(providerName) : undefined;
+    const state = newLogoutState();
     if (identity && provider && sessionIsCurrent(identity.session, config))
-      location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken, identity.claims);
+      location = endSessionUrl(provider, await getServerMetadata(provider), identity.idToken, identity.claims, state);
+    if (location) return { location, cookies: [...cookies, await logoutCookie(state, returnTo, options)] };
   } catch (error) {
     console.warn(`[auth] logout: continuing with a local logout only: ${describeError(error)}`);
   }
-  return { location, cookies };
+  return { location: undefined, cookies: [...cookies, ...logoutDeletion(jar, config.secure)] };
 }

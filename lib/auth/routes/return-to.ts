@@ -1,4 +1,4 @@
-import { isAuthRoute } from "../config/base-path";
+import { isAuthRoute, withoutBasePath } from "../config/base-path";
 
 /**
  * Where to land after login: a path on the app's own origin, else `/`. Anything absolute, protocol-relative
@@ -16,4 +16,20 @@ export function safeReturnTo(raw: string | null | undefined, origin: string): st
   }
   if (url.origin !== origin || isAuthRoute(url.pathname) || url.pathname.startsWith("//")) return "/";
   return url.pathname + url.search + url.hash;
+}
+
+/**
+ * The app-relative page a `Referer` names when it is a page of this app (same origin, inside `basePath`), else
+ * undefined. The result still goes through {@link safeReturnTo}.
+ */
+export function refererPath(referer: string | null | undefined, origin: string): string | undefined {
+  if (!referer) return undefined;
+  try {
+    const url = new URL(referer);
+    if (url.origin !== origin) return undefined;
+    const path = withoutBasePath(url.pathname);
+    return path === undefined ? undefined : path + url.search;
+  } catch {
+    return undefined;
+  }
 }

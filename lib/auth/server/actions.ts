@@ -10,6 +10,7 @@ import type { AuthConfig } from "../config/types";
 import { AuthFlowError } from "../protocol/errors";
 import { beginLogin, loopbackHostMismatch } from "../routes/login";
 import { endSession } from "../routes/logout";
+import { refererPath, safeReturnTo } from "../routes/return-to";
 import { requestJar, writeCookies } from "./request-cookies";
 
 /**
@@ -41,14 +42,20 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
   redirect(location);
 }
 
-export async function logout(): Promise<never> {
+/**
+ * Logs out here and, when the provider has an end_session_endpoint, there too; then lands on the page the action was
+ * called from (or a form's `returnTo` field, or the `returnTo` argument).
+ */
+export async function logout(returnToOrForm?: string | FormData): Promise<never> {
   const state = loadConfig();
-  const { location, cookies: writes } = await endSession(
-    state.status === "ok" ? state.config : undefined,
-    await requestJar(),
-  );
+  const config = state.status === "ok" ? state.config : undefined;
+  const raw = returnToOrForm instanceof FormData ? formString(returnToOrForm, "returnTo") : returnToOrForm;
+  const returnTo = config
+    ? safeReturnTo(raw ?? refererPath((await headers()).get("referer"), config.origin), config.origin)
+    : "/";
+  const { location, cookies: writes } = await endSession(config, await requestJar(), returnTo);
   await writeCookies(writes);
-  redirect(location?.href ?? "/");
+  redirect(location?.href ?? returnTo);
 }
 
 function configOrThrow(): AuthConfig {
