@@ -148,8 +148,13 @@ export async function userInfo(
   try {
     return { ...(await oauth.processUserInfoResponse(as, client, subject, response)) };
   } catch (error) {
-    if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON)
-      throw invalidIdToken(`userinfo names another sub than the login's: ${describeError(error)}`);
+    if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
+      throw new AccessTokenError(
+        "INVALID_ID_TOKEN",
+        "The identity provider's user information belongs to another user, so nothing was changed.",
+        `userinfo names another sub than the login's: ${describeError(error)}`,
+      );
+    }
     throw asAccessTokenError(providerFault(error, "reading the user's claims"));
   }
 }
