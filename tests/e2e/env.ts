@@ -60,7 +60,7 @@ server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"`;
  * a used one accepted once more within 10 seconds (as Okta's grace period and Auth0's reuse interval allow), so two
  * replicas refreshing at once both succeed. The replicas log in with it as provider "refresh".
  */
-export const SESSIONS_IDP_PORT = 4102;
+export const SESSIONS_IDP_PORT = 4103;
 export const SESSIONS_IDP_ORIGIN = `http://127.0.0.1:${SESSIONS_IDP_PORT}`;
 export const SESSIONS_CLIENT = { id: "sessions", secret: "sessions-client-secret-0123456789" } as const;
 export const ACCESS_TOKEN_TTL_S = 4;
