@@ -9,6 +9,8 @@ import {
   BOUND_TOML,
   BROKEN_ORIGIN,
   BROKEN_TOML,
+  CHILD_ENV_PROBE,
+  CHILD_ENV_PROBE_DIR,
   CLIENTS,
   CONFORMANT_CLIENT,
   CONFORMANT_IDP_PORT,
@@ -20,6 +22,9 @@ import {
   GLEWLWYD_USER,
   IDP_ORIGIN,
   IDP_PORT,
+  LEAKY_CLIENT,
+  LEAKY_FILE,
+  LEAKY_ORIGIN,
   NO_AUTH_ORIGIN,
   NO_AUTH_TOML,
   REDIRECT_URI,
@@ -80,7 +85,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")} --client '${balancerClient}' --client '${BOUND_CLIENT.id}:${BOUND_CLIENT.secret}:${BOUND_ORIGIN}/oauth2callback'`,
+      command: `node scripts/local-idp.mjs --port ${IDP_PORT} ${CLIENTS.map((c) => `--client '${c.id}:${c.secret}:${REDIRECT_URI}'`).join(" ")} --client '${balancerClient}' --client '${BOUND_CLIENT.id}:${BOUND_CLIENT.secret}:${BOUND_ORIGIN}/oauth2callback' --client '${LEAKY_CLIENT.id}:${LEAKY_CLIENT.secret}:${LEAKY_ORIGIN}/oauth2callback'`,
       url: `${IDP_ORIGIN}/__health`,
       reuseExistingServer: false,
       stdout: "pipe",
@@ -122,6 +127,18 @@ export default defineConfig({
       ...variant(BOUND_ORIGIN, BOUND_TOML),
       command: `node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${BOUND_PORT}`,
       url: `http://127.0.0.1:${BOUND_PORT}/`,
+    },
+    {
+      command: `node node_modules/next/dist/bin/next start -p ${new URL(LEAKY_ORIGIN).port}`,
+      url: `${LEAKY_ORIGIN}/`,
+      reuseExistingServer: false,
+      env: {
+        AUTH_SECRETS_FILE: LEAKY_FILE,
+        NODE_OPTIONS: `--import ${CHILD_ENV_PROBE}`,
+        CHILD_ENV_PROBE_DIR,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      stdout: "pipe" as const,
     },
     ...REPLICA_PORTS.map((port) => variant(`http://localhost:${port}`, REPLICA_TOML, { AUTH_ORIGIN: BALANCER_ORIGIN })),
     {

@@ -31,7 +31,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const NODE22_VERSION = "22.23.3";
 const NODE22_DIR = path.join(os.homedir(), ".cache", "streamlit-auth-nextjs", `node-${NODE22_VERSION}`);
-/** Not copied: build output, dependencies (linked instead), and any local config (the variants use AUTH_SECRETS). */
+/** Not copied: build output, dependencies (linked instead), and any local config (tests/variants gives its own). */
 const SKIP = new Set([
   "node_modules",
   ".next",
@@ -133,7 +133,7 @@ for (const name of names) {
   const node = variant.node();
   console.log(`\n== e2e variant ${name}: ${version(node)}, ${variant.gate}.ts, basePath "${variant.basePath}" ==`);
   const dir = prepare(name, variant);
-  // No config at build time: everything comes from AUTH_SECRETS when the server starts.
+  // No config at build time: it comes from AUTH_SECRETS (or, for proxy.ts, a file) when the server starts.
   run(node, ["node_modules/next/dist/bin/next", "build"], { cwd: dir });
   run(
     process.execPath,

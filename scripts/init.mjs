@@ -136,7 +136,7 @@ export function initApp({ target, protect = [], force = false, dryRun = false })
     report.steps.push(middlewareStep(rel(appDir, middlewareFile), libFrom(middlewareFile)));
   }
 
-  // 4. instrumentation.ts: hands the config file's text to the edge middleware at server start.
+  // 4. instrumentation.ts: hands the config file's [auth] (without client secrets) to the middleware at server start.
   const instrumentationFile = path.join(codeRoot, "instrumentation.ts");
   const instrumentation = [
     "export async function register() {",

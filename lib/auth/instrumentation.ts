@@ -1,19 +1,10 @@
-import { AuthConfigError } from "./config/errors";
-import { findConfigText, loadConfig } from "./config/load";
-import { RUNTIME_CONFIG_ENV, RUNTIME_SOURCE_ENV } from "./config/edge";
+import { loadConfig } from "./config/load";
 
 /**
- * Called from the app's `instrumentation.ts` at server start (Node runtime). The edge middleware cannot read files,
- * and config must never be compiled into `.next/`, so the config file's text is handed to it through the process
- * environment, which the edge sandbox copies when it starts. It also reports config problems once, at start-up.
+ * Called from the app's `instrumentation.ts` at server start (Node runtime). It reads the config, reports its problems
+ * once, and hands the middleware what it needs (see config/handoff.ts): the edge runtime cannot read files, config
+ * must never be compiled into `.next/`, and the process environment would pass it on to every child process.
  */
 export function registerAuth(): void {
-  if (!process.env["AUTH_SECRETS"]) {
-    const found = findConfigText();
-    if (found && !(found instanceof AuthConfigError)) {
-      process.env[RUNTIME_CONFIG_ENV] = found.text;
-      process.env[RUNTIME_SOURCE_ENV] = found.source;
-    }
-  }
   loadConfig();
 }

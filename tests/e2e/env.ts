@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parse } from "smol-toml";
 
 /** The end-to-end run: the built app on APP_PORT against the local provider on IDP_PORT, configured by SECRETS_FILE. */
@@ -131,3 +132,26 @@ client_id = "${GLEWLWYD_CLIENT.id}"
 client_secret = "${GLEWLWYD_CLIENT.secret}"
 server_metadata_url = "${GLEWLWYD_ORIGIN}/api/oidc/.well-known/openid-configuration"
 `;
+
+/**
+ * One more server of the same build, configured by a file given by absolute path (tests/e2e/secrets.leaky.toml): a
+ * provider with a number for client_secret (its error pages must not show the value or the path), and the app's other
+ * secrets next to [auth]. It runs with tests/e2e/child-env-probe.mjs preloaded, so the test can make it spawn a child
+ * process and see that child's environment.
+ */
+export const LEAKY_PORT = 3108;
+export const LEAKY_ORIGIN = `http://localhost:${LEAKY_PORT}`;
+export const LEAKY_FILE = path.resolve("tests/e2e/secrets.leaky.toml");
+export const LEAKY_VALUE = "918273645546";
+export const CHILD_ENV_PROBE = path.resolve("tests/e2e/child-env-probe.mjs");
+export const CHILD_ENV_PROBE_DIR = path.resolve(".e2e-child-env");
+const leaky = (parse(readFileSync(LEAKY_FILE, "utf8")) as unknown as { auth: Section & { cookie_secret: string } })
+  .auth;
+export const LEAKY_CLIENT = { id: leaky.client_id, secret: leaky.client_secret } as const;
+/** Every secret in that file: none may reach a child process of the server. */
+export const LEAKY_SECRETS = [
+  leaky.cookie_secret,
+  leaky.client_secret,
+  LEAKY_VALUE,
+  "e2e-leaky-database-password-0123456789",
+];

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "smol-toml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { publishHandoff } from "@/lib/auth/config/handoff";
+import { registerAuth } from "@/lib/auth/instrumentation";
 import { ARRIVAL_PARAM, verifyArrival } from "@/lib/auth/routes/arrival";
 import { testCookieHeader, testIdentityCookies } from "@/lib/auth/testing";
 import {
@@ -156,12 +158,24 @@ describe("compiled middleware in @edge-runtime/vm, configured by AUTH_SECRETS on
   });
 });
 
-describe("compiled middleware in @edge-runtime/vm, configured by AUTH_SECRETS_RUNTIME (instrumentation.ts) only", () => {
-  it("checks the cookie with the config handed over at server start", async () => {
-    const edge = await loadEdgeMiddleware(
-      { AUTH_SECRETS_RUNTIME: TOML, AUTH_SECRETS_RUNTIME_SOURCE: "secrets.toml" },
-      ORIGIN,
-    );
+describe("compiled middleware in @edge-runtime/vm, configured by the server's handoff (instrumentation.ts) only", () => {
+  afterEach(() => {
+    publishHandoff(undefined);
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  it("Next's sandbox still gives the middleware the server's performance object, which carries the handoff", () => {
+    const sandbox = readFileSync(join(process.cwd(), "node_modules/next/dist/server/web/sandbox/context.js"), "utf8");
+    expect(sandbox).toContain("context.performance = performance;");
+  });
+
+  it("checks the cookie and routes the callback with the config registerAuth() handed over, with no environment", async () => {
+    vi.stubEnv("AUTH_SECRETS", "");
+    vi.stubEnv("AUTH_SECRETS_FILE", join(process.cwd(), "tests/e2e/secrets.e2e.toml"));
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    registerAuth();
+    const edge = await loadEdgeMiddleware({}, ORIGIN, { shareServerPerformance: true });
     expect(
       (await edge.call({ path: "/protected", headers: { cookie: await loggedInCookie() } })).headers.get(
         "x-middleware-next",
@@ -170,6 +184,15 @@ describe("compiled middleware in @edge-runtime/vm, configured by AUTH_SECRETS_RU
     expect(
       (await edge.call({ path: "/protected", headers: { cookie: tampered(await loggedInCookie()) } })).status,
     ).toBe(307);
+    const callback = await edge.call({ path: "/oauth2callback?code=c&state=s" });
+    expect(new URL(callback.headers.get("x-middleware-rewrite")!).pathname).toBe("/auth/callback");
+    // What the middleware's realm can read holds no client secret.
+    const handed = String(
+      edge.vm.evaluate(`JSON.stringify(performance[Symbol.for("streamlit-auth-nextjs.edge-config")])`),
+    );
+    expect(handed).toContain(COOKIE_SECRET);
+    for (const secret of secretValues(parse(TOML)).filter((s) => s !== COOKIE_SECRET))
+      expect(handed).not.toContain(secret);
   });
 });
 

@@ -15,6 +15,8 @@ import { EdgeVM } from "@edge-runtime/vm";
  * The context gets nothing from this process but what an edge host adds to the bare runtime, as Next's sandbox does:
  * - `process` with `env` and nothing else, holding exactly the variables the caller passes (not this process's);
  * - `AsyncLocalStorage` as a global (Next's adapter needs it to run any middleware);
+ * - with `shareServerPerformance`, this process's `performance` object as the global `performance`, as Next's sandbox
+ *   hands it the server's (how a file-based config reaches the middleware, see lib/auth/config/handoff.ts);
  * - `require` for the five Node modules the edge runtime offers, with the same exports Next's sandbox picks
  *   (less the deprecated `SlowBuffer` and `util._extend`; Next's compiled code imports `node:buffer`); any other
  *   id throws, as on the edge.
@@ -128,7 +130,7 @@ function isEdgeFunction(value: unknown): value is EdgeFunction {
 export async function loadEdgeMiddleware(
   env: Record<string, string>,
   origin: string,
-  distDir = DIST_DIR,
+  { distDir = DIST_DIR, shareServerPerformance = false }: { distDir?: string; shareServerPerformance?: boolean } = {},
 ): Promise<EdgeMiddleware> {
   const entry = readMiddlewareEntry(distDir);
   if ((entry.assets ?? []).length > 0) {
@@ -145,6 +147,7 @@ export async function loadEdgeMiddleware(
     extend: (context) => {
       context["process"] = { env: { ...env } };
       context["AsyncLocalStorage"] = AsyncLocalStorage;
+      if (shareServerPerformance) context["performance"] = performance;
       Object.defineProperty(context, "require", {
         enumerable: false,
         value: (id: string): object => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startLocalIdp } from "@/scripts/local-idp.mjs";
 import { AuthConfigError, AuthConfigErrors } from "@/lib/auth/config/errors";
 import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
@@ -144,7 +144,7 @@ server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
 `;
       request.headers = new Headers({ host: "localhost:3000", referer: `${APP}/docs/reports?q=1` });
       const location = await redirectOf(() => login());
-      expect(location.pathname).toBe("/auth/login"); // app-relative: Next's redirect() adds the base path
+      expect(location.pathname).toBe("/docs/auth/login");
       expect(location.searchParams.get("returnTo")).toBe("/reports?q=1");
     } finally {
       delete process.env["__NEXT_ROUTER_BASEPATH"];
@@ -168,6 +168,40 @@ describe("logout()", () => {
     expect((await redirectOf(() => logout(form))).href).toBe(`${APP}/`);
     request.headers = new Headers({ host: "localhost:3000", referer: "https://evil.example/phish" });
     expect((await redirectOf(() => logout())).href).toBe(`${APP}/`);
+  });
+});
+
+/**
+ * Next's redirect() adds the basePath to a path only when the action was called by the client router (fetch); a form
+ * posted without JavaScript gets the path as it is in `Location`. So the actions hand it full URLs.
+ */
+describe("under a basePath, login() and logout() redirect to full URLs inside it", () => {
+  beforeEach(() => {
+    process.env["__NEXT_ROUTER_BASEPATH"] = "/docs";
+    request.headers = new Headers({ host: "localhost:3000", origin: APP, referer: `${APP}/docs/reports` });
+  });
+  afterEach(() => {
+    delete process.env["__NEXT_ROUTER_BASEPATH"];
+  });
+
+  it("login() hands a provider that is down to the login route inside the base path", async () => {
+    process.env["AUTH_SECRETS"] = `[auth]
+redirect_uri = "${APP}/docs/oauth2callback"
+cookie_secret = "${SECRET}"
+client_id = "x"
+client_secret = "x"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+`;
+    const error = await login("default", "/after").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Redirect);
+    expect((error as Redirect).location).toBe(`${APP}/docs/auth/login?provider=default&returnTo=%2Fafter`);
+  });
+
+  it("logout() lands on the page it was called from inside the base path, or on its home without a config", async () => {
+    process.env["AUTH_SECRETS"] = config().replace(`${APP}/oauth2callback`, `${APP}/docs/oauth2callback`);
+    expect(((await logout().catch((e: unknown) => e)) as Redirect).location).toBe(`${APP}/docs/reports`);
+    process.env["AUTH_SECRETS"] = `[database]\nurl = "postgres://localhost/app"\n`;
+    expect(((await logout().catch((e: unknown) => e)) as Redirect).location).toBe(`${APP}/docs/`);
   });
 });
 

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { deflateRawSync } from "node:zlib";
 import * as oauth from "oauth4webapi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CHUNK_SIZE, chunkCookieNames, joinValue, MAX_CHUNKS, splitValue } from "@/lib/auth/cookie/chunks";
 import {
   identityCookies,
   IdentityTooLargeError,
+  MAX_IDENTITY_BYTES,
   MAX_IDENTITY_CHUNKS,
   readIdentity,
   type Identity,
@@ -408,6 +410,55 @@ describe("identity cookies", () => {
     await expect(identityCookies({ claims: huge, tokens: {} }, new Map(), options)).rejects.toThrow(
       /too large to store in cookies/,
     );
+  });
+
+  it(`refuses claims above ${MAX_IDENTITY_BYTES} bytes however well they compress, naming the size`, async () => {
+    // 45 KB of claims that deflate would squeeze into one cookie.
+    const groups = Array.from(
+      { length: 1400 },
+      (_, i) => `engineering-platform-group-${String(i % 50).padStart(2, "0")}`,
+    );
+    const big = { ...claims, groups };
+    const size = new TextEncoder().encode(JSON.stringify({ c: big })).length;
+    expect(size).toBeGreaterThan(40_000);
+    const error = await identityCookies({ claims: big, tokens: {} }, new Map(), options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdentityTooLargeError);
+    expect((error as IdentityTooLargeError).size).toBe(size);
+    expect((error as Error).message).toContain(`${size} bytes of claims and tokens, at most ${MAX_IDENTITY_BYTES}`);
+  });
+
+  it(`keeps claims just under ${MAX_IDENTITY_BYTES} bytes, and the logout hint only while the whole fits`, async () => {
+    const filler = "x".repeat(MAX_IDENTITY_BYTES - JSON.stringify({ c: { ...claims, filler: "" } }).length);
+    const writes = await identityCookies(
+      { claims: { ...claims, filler }, tokens: {}, idToken: "header.payload.sig" },
+      new Map(),
+      options,
+    );
+    const identity = await readIdentity(apply(new Map(), writes), options);
+    expect(identity?.claims).toEqual({ ...claims, filler });
+    expect(identity?.idToken).toBeUndefined();
+  });
+
+  it("reads a compressed cookie that inflates past the cap as logged out, without inflating all of it", async () => {
+    const sealedRecord = async (record: unknown) =>
+      seal({ v: 1, z: deflateRawSync(JSON.stringify(record)).toString("base64url") }, [A], IDENTITY_MAX_AGE);
+    // 45 KB of claims in a cookie under 1 KB, sealed with the app's own secret (as an old or buggy writer could).
+    const groups = Array.from(
+      { length: 1400 },
+      (_, i) => `engineering-platform-group-${String(i % 50).padStart(2, "0")}`,
+    );
+    const inflated = await sealedRecord({ c: { ...claims, groups } });
+    expect(inflated.length).toBeLessThan(CHUNK_SIZE);
+    expect(await readIdentity(new Map([["auth_user", inflated]]), options)).toBeUndefined();
+    // A deflate bomb: 2 MB of one character in about 2 KB.
+    const bomb = await sealedRecord({ c: { ...claims, pad: "a".repeat(2 * 1024 * 1024) } });
+    expect(bomb.length).toBeLessThan(CHUNK_SIZE * MAX_IDENTITY_CHUNKS);
+    const started = performance.now();
+    expect(await readIdentity(new Map([["auth_user", bomb]]), options)).toBe(undefined);
+    expect(performance.now() - started).toBeLessThan(200);
+    // The same shape under the cap reads back.
+    const small = await sealedRecord({ c: claims });
+    expect((await readIdentity(new Map([["auth_user", small]]), options))?.claims).toEqual(claims);
   });
 
   it("deletes stale chunk cookies left over from a larger identity", async () => {

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { readIdentity } from "@/lib/auth/cookie/identity";
-import { clearRefusedPrompts } from "@/lib/auth/protocol/authorize";
-import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
+import { clearMetadataCache, METADATA_FAILURE_TTL_MS } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";
 import { handleLogin } from "@/lib/auth/routes/login";
+import { handleLogout } from "@/lib/auth/routes/logout";
 import { startHostileIdp, type HostileIdp } from "../support/hostile-idp";
 import { Jar } from "../support/cookie-jar";
 
@@ -295,23 +295,62 @@ describe("Microsoft Entra's issuer shapes (metadata served for several tenants f
 });
 
 describe("Streamlit's default prompt=select_account, refused by some providers (oidc-provider)", () => {
-  afterEach(() => clearRefusedPrompts());
+  /** The provider's error answer for a login's own state, as anyone holding that login's transaction can forge it. */
+  function refusalFor(authorizeUrl: string, description = "unsupported prompt value requested"): string {
+    const callback = new URL(REDIRECT_URI);
+    callback.searchParams.set("error", "invalid_request");
+    callback.searchParams.set("error_description", description);
+    callback.searchParams.set("state", new URL(authorizeUrl).searchParams.get("state")!);
+    callback.searchParams.set("iss", idp.issuer);
+    return callback.href;
+  }
 
-  it("is dropped after the provider refuses it: the login restarts once without it and completes", async () => {
+  it("is dropped for the refused login only: that login restarts at once without it and completes", async () => {
     idp.scenario = { authorize: { rejectPrompt: "select_account" } };
-    const first = await attempt();
-    expect(first.response.status).toBe(303);
-    const retry = new URL(first.response.headers.get("location")!);
-    expect(retry.pathname + retry.search).toBe("/auth/login?provider=default&returnTo=%2F");
-    expect(identityWrites(first.response)).toEqual([]);
-    expect(logLine()).toContain("refused prompt=select_account");
-
     const jar = new Jar();
-    const authorizeUrl = new URL(await startLogin(jar));
-    expect(authorizeUrl.searchParams.has("prompt")).toBe(false);
-    const response = await handleCallback(get(await authorizeAtProvider(authorizeUrl.href), jar));
+    const first = await handleCallback(get(await authorizeAtProvider(await startLogin(jar)), jar));
+    expect(first.status).toBe(303);
+    expect(identityWrites(first)).toEqual([]);
+    expect(logLine()).toContain("refused prompt=select_account");
+    // Straight back to the provider with a new transaction, without the prompt.
+    const retry = new URL(first.headers.get("location")!);
+    expect(retry.origin + retry.pathname).toBe(`${idp.issuer}/authorize`);
+    expect(retry.searchParams.has("prompt")).toBe(false);
+    jar.apply(first);
+    const response = await handleCallback(get(await authorizeAtProvider(retry.href), jar));
     expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`${APP}/`);
     expect(identityWrites(response)).toHaveLength(1);
+
+    // Nothing is remembered for anyone else: the next login asks for the prompt again.
+    expect(new URL(await startLogin(new Jar())).searchParams.get("prompt")).toBe("select_account");
+  });
+
+  it("a forged refusal in one visitor's callback never drops the prompt from another visitor's login", async () => {
+    const attacker = new Jar();
+    const forged = await handleCallback(get(refusalFor(await startLogin(attacker)), attacker));
+    // The attacker only ever affects their own login.
+    expect(identityWrites(forged)).toEqual([]);
+    const victim = new URL(await startLogin(new Jar()));
+    expect(victim.searchParams.get("prompt")).toBe("select_account");
+  });
+
+  it("is dropped only once per login: a retried login that is refused again shows the refusal", async () => {
+    idp.scenario = { authorize: { error: "invalid_request", error_description: "prompt not supported" } };
+    const jar = new Jar();
+    const first = await handleCallback(get(await authorizeAtProvider(await startLogin(jar)), jar));
+    expect(first.status).toBe(303);
+    jar.apply(first);
+    const retried = await handleCallback(get(await authorizeAtProvider(first.headers.get("location")!), jar));
+    await expectRefused(retried, 400);
+  });
+
+  it("is never sent to a provider whose metadata lists prompt_values_supported without select_account", async () => {
+    idp.scenario = { metadata: { override: { prompt_values_supported: ["none", "login", "consent"] } } };
+    expect(new URL(await startLogin(new Jar())).searchParams.has("prompt")).toBe(false);
+    clearMetadataCache();
+    idp.scenario = { metadata: { override: { prompt_values_supported: ["none", "select_account"] } } };
+    expect(new URL(await startLogin(new Jar())).searchParams.get("prompt")).toBe("select_account");
   });
 
   it("a prompt written in client_kwargs is never dropped: the refusal is shown", async () => {
@@ -319,10 +358,88 @@ describe("Streamlit's default prompt=select_account, refused by some providers (
       'server_metadata_url = "' + idp.issuer,
       'client_kwargs = { prompt = "select_account" }\nserver_metadata_url = "' + idp.issuer,
     );
-    idp.scenario = { authorize: { rejectPrompt: "select_account" } };
+    idp.scenario = {
+      authorize: { rejectPrompt: "select_account" },
+      metadata: { override: { prompt_values_supported: ["none", "login"] } },
+    };
     const { response } = await attempt();
     await expectRefused(response, 400);
     expect(new URL(await startLogin(new Jar())).searchParams.get("prompt")).toBe("select_account");
+  });
+});
+
+describe("replayed transactions (no back-channel request for a state this server has used)", () => {
+  it("a failed callback's state is refused on replay, with any code, without another token request", async () => {
+    idp.scenario = { authorize: { code: "made-up-code" } };
+    const { response, jar, callbackUrl } = await attempt();
+    await expectRefused(response, 502);
+    expect(idp.count("/token")).toBe(1);
+    // The browser (or an attacker holding the cookie) sends the same transaction again, with other made-up codes.
+    for (const code of ["made-up-code", "another-made-up-code", "third"]) {
+      const replay = new URL(callbackUrl);
+      replay.searchParams.set("code", code);
+      const again = await handleCallback(get(replay.href, jar));
+      expect(again.status).toBe(400);
+      expect(await again.text()).toContain("already used");
+      expect(identityWrites(again)).toEqual([]);
+    }
+    expect(idp.count("/token")).toBe(1);
+    expect(logLine()).toContain("UNKNOWN_TRANSACTION (400): state already used");
+  });
+
+  it("a completed login's state is refused on replay without a token request", async () => {
+    const { response, jar, callbackUrl } = await attempt();
+    expect(response.status).toBe(303);
+    const replay = await handleCallback(get(callbackUrl, jar));
+    expect(replay.status).toBe(400);
+    expect(idp.count("/token")).toBe(1);
+  });
+});
+
+describe("end_session_endpoint (RP-initiated logout carries the ID token in its URL)", () => {
+  async function logoutWith(endSession: string): Promise<Response> {
+    idp.scenario = { metadata: { override: { end_session_endpoint: endSession } } };
+    const { response, jar } = await attempt();
+    expect(response.status).toBe(303);
+    jar.apply(response);
+    const logout = await handleLogout(get(`${APP}/auth/logout`, jar));
+    jar.apply(logout);
+    // Only the logout's own state cookie may remain (set when the provider's logout is used).
+    expect([...jar.cookies.keys()].filter((name) => !name.endsWith("auth_logout"))).toEqual([]);
+    return logout;
+  }
+
+  it("over plain http on a host that is not loopback: a local logout, and the log says why", async () => {
+    const logout = await logoutWith("http://idp.example/end_session");
+    expect(logout.status).toBe(303);
+    expect(logout.headers.get("location")).toBe(`${APP}/`);
+    expect(logLine()).toMatch(/logout: continuing with a local logout only: .*end_session_endpoint .* is not https/);
+  });
+
+  it("over http on the loopback provider itself: the provider's logout, with the ID token hint", async () => {
+    const logout = await logoutWith(`${idp.issuer}/end_session`);
+    const location = new URL(logout.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(`${idp.issuer}/end_session`);
+    expect(location.searchParams.get("id_token_hint")).toMatch(/^ey/);
+  });
+});
+
+describe("metadata that cannot be loaded (a short negative cache)", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is not fetched again for a few seconds, then is, and the login works once the provider is back", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    idp.scenario = { metadata: { status: 503 } };
+    for (let i = 0; i < 5; i++) {
+      const response = await handleLogin(get(`${APP}/auth/login`, new Jar()));
+      expect(response.status).toBe(502);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect(idp.count("/.well-known/openid-configuration")).toBe(1);
+    idp.scenario = {};
+    vi.setSystemTime(Date.now() + METADATA_FAILURE_TTL_MS + 1);
+    await startLogin(new Jar());
+    expect(idp.count("/.well-known/openid-configuration")).toBe(2);
   });
 });
 
@@ -590,6 +707,21 @@ describe("the ID token (refused with 502 after the token request)", () => {
     };
     const { response } = await attempt();
     await expectRefused(response, 502);
+    expect(logLine()).toContain("IDENTITY_TOO_LARGE");
+  });
+
+  it("a valid ID token with 45 KB of claims that would compress into one cookie: a page naming the provider, the size and the fix", async () => {
+    const groups = Array.from(
+      { length: 1400 },
+      (_, i) => `engineering-platform-group-${String(i % 50).padStart(2, "0")}`,
+    );
+    backup.scenario = { token: { claims: { groups } } };
+    const { response } = await attempt("backup");
+    expect(response.headers.getSetCookie().some((c) => /^auth_user/.test(c))).toBe(false);
+    const html = await expectRefused(response, 502);
+    expect(html).toContain("&#34;backup&#34;");
+    expect(html).toMatch(/\d{5} bytes of claims and tokens, at most 16384/);
+    expect(html).toContain("fewer claims");
     expect(logLine()).toContain("IDENTITY_TOO_LARGE");
   });
 });

@@ -293,6 +293,24 @@ describe("endSessionUrl", () => {
     expect(url!.searchParams.get("id_token_hint")).toBe("tok");
   });
 
+  it("refuses a plain-http endpoint on another host than loopback (the ID token would travel in clear)", () => {
+    for (const endpoint of ["http://idp.example/logout", "http://10.0.0.1/logout"]) {
+      expect(() => endSessionUrl(provider, server({ end_session_endpoint: endpoint }), "id-token")).toThrow(
+        /end_session_endpoint .* is not https/,
+      );
+    }
+  });
+
+  it("accepts a plain-http loopback endpoint only from a loopback http provider, as for the other endpoints", () => {
+    const local = { ...provider, serverMetadataUrl: "http://127.0.0.1:9400/.well-known/openid-configuration" };
+    const url = endSessionUrl(local, server({ end_session_endpoint: "http://127.0.0.1:9400/logout" }), "id-token");
+    expect(url?.origin).toBe("http://127.0.0.1:9400");
+    // An https provider announcing a plain-http endpoint, even on loopback, is refused.
+    expect(() =>
+      endSessionUrl(provider, server({ end_session_endpoint: "http://127.0.0.1:9400/logout" }), "id-token"),
+    ).toThrow(/is not https/);
+  });
+
   it("uses the provider's own redirect_uri as post_logout_redirect_uri", () => {
     const own = providerFrom('redirect_uri = "https://app.example/oauth2callback/okta"', "okta");
     const url = endSessionUrl(own, server({ end_session_endpoint: "https://idp.example/logout" }), undefined);

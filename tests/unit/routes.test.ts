@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startLocalIdp } from "@/scripts/local-idp.mjs";
 import { readIdentity } from "@/lib/auth/cookie/identity";
 import { openTokens } from "@/lib/auth/cookie/tokens-seal";
@@ -255,6 +258,91 @@ describe("GET /auth/login", () => {
     const html = await response.text();
     expect(html).toContain("cookie_secret");
     expect(html).toContain("AUTH_SECRETS");
+  });
+});
+
+describe("config error pages in production name the problem, never a value or an absolute path", () => {
+  const LEAKED = "918273645546";
+  let dir: string;
+  let file: string;
+  const write = (toml: string) => writeFileSync(file, toml);
+  const leakyProvider = `
+[auth.leaky]
+client_id = "x"
+client_secret = ${LEAKED}
+server_metadata_url = "${"https"}://idp.example/.well-known/openid-configuration"
+`;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "auth-config-page-"));
+    file = path.join(dir, "secrets.toml");
+    delete process.env["AUTH_SECRETS"];
+    process.env["AUTH_SECRETS_FILE"] = file;
+    vi.stubEnv("NODE_ENV", "production");
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    delete process.env["AUTH_SECRETS_FILE"];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every [auth] log line of the request (the server log keeps the full detail). */
+  async function pageAndLog(url: string): Promise<{ status: number; html: string; log: string }> {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const response = await handleLogin(get(url));
+      return {
+        status: response.status,
+        html: await response.text(),
+        log: warn.mock.calls.map((args) => args.join(" ")).join("\n"),
+      };
+    } finally {
+      warn.mockRestore();
+    }
+  }
+
+  it("a broken provider ([auth.leaky] client_secret = a number, the file given by absolute path)", async () => {
+    write(config() + leakyProvider);
+    const { status, html, log } = await pageAndLog(`${APP}/auth/login?provider=leaky`);
+    expect(status).toBe(500);
+    expect(html).not.toContain(LEAKED);
+    expect(html).not.toContain(dir);
+    expect(html).toContain("secrets.toml [auth.leaky]: &#34;client_secret&#34; has the wrong type");
+    expect(log).toContain(LEAKED);
+    expect(log).toContain(file);
+  });
+
+  it("a broken [auth] section (a URL holding the value) and a TOML syntax error with its line", async () => {
+    write(config().replace(`redirect_uri = "${REDIRECT_URI}"`, `redirect_uri = "http://app.example:${LEAKED}/cb"`));
+    const broken = await pageAndLog(`${APP}/auth/login`);
+    expect(broken.status).toBe(500);
+    expect(broken.html).not.toContain(LEAKED);
+    expect(broken.html).not.toContain(dir);
+    expect(broken.html).toContain("secrets.toml [auth]: &#34;redirect_uri&#34; is not a valid URL");
+    expect(broken.log).toContain(LEAKED);
+
+    // Another file: the config is looked at again only once a second.
+    file = path.join(dir, "broken.toml");
+    process.env["AUTH_SECRETS_FILE"] = file;
+    write(`[auth]\nredirect_uri = "${REDIRECT_URI}"\ncookie_secret = ${LEAKED}abc\n`);
+    const syntax = await pageAndLog(`${APP}/auth/login`);
+    expect(syntax.html).not.toContain(LEAKED);
+    expect(syntax.html).toContain("broken.toml:3: is not valid TOML");
+  });
+
+  it("an unreadable AUTH_SECRETS_FILE is named by its file name only", async () => {
+    process.env["AUTH_SECRETS_FILE"] = path.join(dir, "missing.toml");
+    const { html, log } = await pageAndLog(`${APP}/auth/login`);
+    expect(html).not.toContain(dir);
+    expect(html).toContain("AUTH_SECRETS_FILE: cannot be read");
+    expect(log).toContain(path.join(dir, "missing.toml"));
+  });
+
+  it("in development the page shows the whole message", async () => {
+    vi.stubEnv("NODE_ENV", "development");
+    write(config() + leakyProvider);
+    const { html } = await pageAndLog(`${APP}/auth/login?provider=leaky`);
+    expect(html).toContain(LEAKED);
   });
 });
 

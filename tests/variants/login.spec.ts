@@ -33,3 +33,20 @@ test(`log in, open a protected page, log out (${GATE}, basePath "${BASE_PATH}", 
   await page.waitForURL(isHome);
   await expect(page.getByTestId("server-user")).toContainText('"sub": "button-user"');
 });
+
+test(`without JavaScript, logout() and login()'s fallback stay inside the base path (basePath "${BASE_PATH}")`, async ({
+  browser,
+}) => {
+  // A form posted without JavaScript gets the action's redirect as a plain 303 Location.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${APP_URL}/`);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.waitForURL(isHome);
+  await expect(page.getByTestId("server-user")).toContainText('"is_logged_in": false');
+
+  await page.getByRole("button", { name: "Log in with down", exact: true }).click();
+  await expect(page.getByTestId("auth-error")).toContainText("could not be reached");
+  expect(new URL(page.url()).pathname).toBe(`${BASE_PATH}/auth/login`);
+  await context.close();
+});

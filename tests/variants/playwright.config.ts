@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import main from "../../playwright.config";
 import {
@@ -6,12 +8,24 @@ import {
   APP_URL,
   CLIENT,
   FIXTURES,
+  GATE,
   IDP_ORIGIN,
   IDP_PORT,
   NODE_BINARY,
   REDIRECT_URI,
   SECRETS_TOML,
 } from "./variant";
+
+/**
+ * With proxy.ts the config comes from a file, which registerAuth() hands to the gate inside the server process; the
+ * other variant reads AUTH_SECRETS, as on Vercel.
+ */
+function configEnv(): Record<string, string> {
+  if (GATE !== "proxy") return { AUTH_SECRETS: SECRETS_TOML };
+  const file = path.resolve(APP_DIR, "secrets.variant.toml");
+  writeFileSync(file, SECRETS_TOML);
+  return { AUTH_SECRETS_FILE: file };
+}
 
 /** Run by scripts/e2e-variants.mjs against a copy of the app built another way (runtime, gate, basePath). */
 export default defineConfig({
@@ -40,7 +54,7 @@ export default defineConfig({
       cwd: APP_DIR,
       url: `${APP_URL}/`,
       reuseExistingServer: false,
-      env: { AUTH_SECRETS: SECRETS_TOML, NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...configEnv(), NEXT_TELEMETRY_DISABLED: "1" },
       stdout: "pipe",
     },
   ],

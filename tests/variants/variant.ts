@@ -23,4 +23,10 @@ cookie_secret = "${COOKIE_SECRET}"
 client_id = "${CLIENT.id}"
 client_secret = "${CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
+
+# A provider that is down (nothing listens on port 9): login() hands it to the login route, which explains.
+[auth.down]
+client_id = "down"
+client_secret = "down-secret"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
 `;

@@ -1,15 +1,15 @@
 import { AuthConfigError } from "./errors";
 import { parseOptionsFromEnv, parseOptionsKey } from "./env";
-import { parseAuthConfig } from "./parse";
+import { readHandoff } from "./handoff";
+import { parseAuthConfig, validateAuthDocument } from "./parse";
 import type { ConfigState } from "./types";
+import { isTable } from "./values";
 
 /**
- * The config as the edge middleware sees it: environment variables only, never files and never build output.
- * `AUTH_SECRETS` is set by the host (Vercel); `AUTH_SECRETS_RUNTIME` is set at server start by the instrumentation
- * hook from the config file (see lib/auth/instrumentation.ts).
+ * The config as the edge middleware sees it, never from files and never from build output: `AUTH_SECRETS` when the
+ * host sets it (Vercel), else what the server handed over at start-up and whenever it re-read the file (see
+ * handoff.ts and lib/auth/instrumentation.ts).
  */
-export const RUNTIME_CONFIG_ENV = "AUTH_SECRETS_RUNTIME";
-export const RUNTIME_SOURCE_ENV = "AUTH_SECRETS_RUNTIME_SOURCE";
 
 const ABSENT: ConfigState = {
   status: "absent",
@@ -22,14 +22,31 @@ const ABSENT: ConfigState = {
 let memo: { text: string; optionsKey: string; state: ConfigState } | undefined;
 
 export function edgeConfigState(): ConfigState {
-  const env = process.env;
-  const inline = env["AUTH_SECRETS"];
-  const text = inline || env[RUNTIME_CONFIG_ENV];
+  const inline = process.env["AUTH_SECRETS"];
+  const handoff = inline ? undefined : readHandoff();
+  const text = inline || handoff?.json;
   if (!text) return ABSENT;
   const optionsKey = parseOptionsKey();
   if (memo?.text !== text || memo.optionsKey !== optionsKey) {
-    const source = inline ? "AUTH_SECRETS" : (env[RUNTIME_SOURCE_ENV] ?? "secrets.toml");
-    memo = { text, optionsKey, state: parseAuthConfig(text, parseOptionsFromEnv(source)) };
+    memo = {
+      text,
+      optionsKey,
+      state: inline
+        ? parseAuthConfig(inline, parseOptionsFromEnv("AUTH_SECRETS"))
+        : fromHandoff(text, handoff?.source ?? "secrets.toml"),
+    };
   }
   return memo.state;
+}
+
+function fromHandoff(json: string, source: string): ConfigState {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    return ABSENT;
+  }
+  return isTable(doc)
+    ? validateAuthDocument(doc, { ...parseOptionsFromEnv(source), clientSecretsWithheld: true })
+    : ABSENT;
 }

@@ -27,6 +27,8 @@ export interface AuthConfigErrorDetails {
   line?: number;
   /** One sentence that says how to fix it. */
   fix: string;
+  /** The fix without any config value, when `fix` quotes one (for {@link AuthConfigError.publicMessage}). */
+  publicFix?: string;
 }
 
 export class AuthConfigError extends Error {
@@ -39,9 +41,14 @@ export class AuthConfigError extends Error {
   readonly fix: string;
   /** The problem without location or fix, e.g. `"cookie_secret" is missing`. */
   readonly problem: string;
+  /**
+   * The message for a page anyone may see: the source's name (never an absolute path), line, section, key, the kind
+   * of problem and the fix, but never a config value. {@link message} has the whole story, for the server log.
+   */
+  readonly publicMessage: string;
 
   constructor(code: AuthConfigErrorCode, problem: string, details: AuthConfigErrorDetails) {
-    super(formatMessage(problem, details));
+    super(formatMessage(details.source, problem, details, details.fix));
     this.code = code;
     this.problem = problem;
     this.source = details.source;
@@ -49,12 +56,49 @@ export class AuthConfigError extends Error {
     this.key = details.key;
     this.line = details.line;
     this.fix = details.fix;
+    this.publicMessage = formatMessage(
+      sourceName(details.source),
+      publicProblem(code, details.key),
+      details,
+      details.publicFix ?? details.fix,
+    );
   }
 }
 
-function formatMessage(problem: string, d: AuthConfigErrorDetails): string {
-  const where = [d.source + (d.line === undefined ? "" : `:${d.line}`), d.section].filter(Boolean).join(" ");
-  return `${where}: ${problem}. ${d.fix}`;
+function formatMessage(source: string, problem: string, d: AuthConfigErrorDetails, fix: string): string {
+  const where = [source + (d.line === undefined ? "" : `:${d.line}`), d.section].filter(Boolean).join(" ");
+  return `${where}: ${problem}. ${fix}`;
+}
+
+/** A file given by absolute path is named by its file name alone: the server's directories are nobody's business. */
+export function sourceName(source: string): string {
+  if (!/^(?:[A-Za-z]:)?[\\/]/.test(source)) return source;
+  return source.split(/[\\/]/).pop() || "the configuration file";
+}
+
+const PUBLIC_PROBLEMS: Readonly<Record<AuthConfigErrorCode, string>> = {
+  NO_CONFIG: "no auth configuration found",
+  NO_AUTH_SECTION: "has no [auth] section",
+  TOML_SYNTAX: "is not valid TOML",
+  UNREADABLE_SOURCE: "cannot be read",
+  MISSING_KEY: "is missing",
+  WRONG_TYPE: "has the wrong type",
+  INVALID_URL: "is not a valid URL",
+  INSECURE_URL: "uses http:// for a host that is not loopback",
+  WEAK_SECRET: "is too short",
+  UNKNOWN_PROVIDER: "names no configured provider",
+  INVALID_PROVIDER_NAME: "is not an allowed provider name",
+  PROTECTED_PARAMETER: "sets something the library controls",
+  INVALID_VALUE: "has a value that is not allowed",
+};
+
+/** The kind of problem, about the key(s) when there are any: `"client_id", "client_secret" are missing`. */
+function publicProblem(code: AuthConfigErrorCode, key: string | undefined): string {
+  const text = PUBLIC_PROBLEMS[code];
+  if (key === undefined) return text;
+  const keys = key.split(", ");
+  const quoted = keys.map((k) => `"${k}"`).join(", ");
+  return keys.length > 1 && text.startsWith("is ") ? `${quoted} are ${text.slice(3)}` : `${quoted} ${text}`;
 }
 
 /** Several problems found at once (Streamlit lists every missing key together; so do we). */

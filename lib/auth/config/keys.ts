@@ -14,6 +14,11 @@ export interface ParseOptions {
   origin?: string | undefined;
   /** The app's `basePath`: every `redirect_uri` must point inside it, or the callback would never reach the app. */
   basePath?: string | undefined;
+  /**
+   * The middleware's copy, whose client secrets were withheld (config/handoff.ts): checks of a client secret's value
+   * are left to the server, so both sides accept the same providers.
+   */
+  clientSecretsWithheld?: boolean | undefined;
 }
 
 export const DEFAULT_PROVIDER = "default";

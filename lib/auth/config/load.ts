@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { AuthConfigError } from "./errors";
 import { envValue as env, parseOptionsFromEnv, parseOptionsKey } from "./env";
+import { publishHandoff } from "./handoff";
 import { parseAuthConfig } from "./parse";
 import type { ConfigState } from "./types";
 
@@ -63,7 +64,8 @@ const RECHECK_MS = 1000;
 
 /**
  * The current config, parsed once per distinct source. A changed environment variable is seen at once; a changed
- * file (by mtime and size) within {@link RECHECK_MS}, so requests do not each touch the file system.
+ * file (by mtime and size) within {@link RECHECK_MS}, so requests do not each touch the file system. Each time a file
+ * is read, its `[auth]` part (without client secrets) is handed to the middleware (handoff.ts).
  */
 export function loadConfig(now = Date.now()): ConfigState {
   const envKey = envCacheKey();
@@ -74,6 +76,9 @@ export function loadConfig(now = Date.now()): ConfigState {
     return cached.state;
   }
   const found = findConfigText();
+  // The middleware reads AUTH_SECRETS itself; a file's config is handed to it by this process.
+  const fromFile = found !== undefined && !(found instanceof AuthConfigError) && found.source !== "AUTH_SECRETS";
+  publishHandoff(fromFile ? found : undefined);
   let state: ConfigState;
   if (found === undefined) state = { status: "absent", reason: NO_CONFIG };
   else if (found instanceof AuthConfigError)

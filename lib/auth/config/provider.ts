@@ -76,12 +76,18 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
           ...where,
           key: "redirect_uri",
           fix: `Change only the path, e.g. redirect_uri = "${ctx.origin}/oauth2callback/${name}".`,
+          publicFix: "Change only the path: keep the origin of [auth] redirect_uri.",
         },
       ),
     );
   }
   const kwargs = readClientKwargs(table, where, errors);
-  const idTokenSignedResponseAlg = readIdTokenSigningAlg(table, clientSecret, where, errors);
+  const idTokenSignedResponseAlg = readIdTokenSigningAlg(
+    table,
+    ctx.options.clientSecretsWithheld ? undefined : clientSecret,
+    where,
+    errors,
+  );
   // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
   const ownLogoutParams = readLogoutParams(table, where, errors, ctx.warnings);
   if (

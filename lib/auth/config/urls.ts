@@ -55,6 +55,7 @@ export function readUrl(
           ...where,
           key,
           fix: `Start its path with the basePath, e.g. ${url.origin}${basePath}${url.pathname}, and register that URL at the provider.`,
+          publicFix: "Start its path with the app's basePath, and register that URL at the provider.",
         },
       ),
     );
@@ -70,6 +71,7 @@ export function readUrl(
           ...where,
           key,
           fix: `Use the callback path instead, e.g. ${url.origin}${basePath}/oauth2callback (any other path works too).`,
+          publicFix: "Use a callback path such as /oauth2callback instead (any other path works too).",
         },
       ),
     );

@@ -21,9 +21,16 @@ export { identityDeletions, sealedIdentityCookies } from "./identity-cookie";
  * login by default; see session.ts). Large identities are
  * compressed before sealing and then split over at most {@link MAX_IDENTITY_CHUNKS} cookies, so that even a user
  * with hundreds of group claims keeps the whole Cookie header under the 8 KB that proxies such as nginx accept.
+ *
+ * The decoded identity (claims and exposed tokens, as JSON) is capped at {@link MAX_IDENTITY_BYTES}: a login above it
+ * is refused, and a compressed cookie is never inflated past it. Well-compressible claims would otherwise fit the
+ * cookies yet cost every page that shows the user (`<AuthProvider>` puts the claims into the page) many times the
+ * cookie's size.
  */
 
 export const MAX_IDENTITY_CHUNKS = 2;
+/** UTF-8 bytes of the identity's JSON (claims, exposed tokens, the logout hint while it fits). */
+export const MAX_IDENTITY_BYTES = 16 * 1024;
 
 export interface Identity {
   /** ID token claims plus `provider`. */
@@ -57,10 +64,14 @@ export interface NewIdentity {
 
 export class IdentityTooLargeError extends Error {
   override readonly name = "IdentityTooLargeError";
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+    readonly unit: "bytes of claims and tokens" | "characters sealed",
+  ) {
     super(
-      `The identity is too large to store in cookies (${size} characters sealed, at most ${CHUNK_SIZE * MAX_IDENTITY_CHUNKS}). ` +
-        "Ask the provider for fewer claims (for example fewer groups in the ID token), or stop exposing the access token.",
+      `The identity is too large to store in cookies (${size} ${unit}, at most ${limit}). ` +
+        "Ask the provider for fewer claims (for example fewer groups in the ID token), or stop exposing tokens (expose_tokens).",
     );
   }
 }
@@ -95,14 +106,26 @@ export async function identityCookies(
   // The seal and the cookie end with the session (at least a second, so a write is never a deletion).
   const ttl = Math.max(1, secondsLeft({ loginTime, lastActivity: fields.la! }, policy, now));
 
+  let size = jsonBytes(record);
+  if (size > MAX_IDENTITY_BYTES && record.h !== undefined) {
+    delete record.h;
+    size = jsonBytes(record);
+  }
+  if (size > MAX_IDENTITY_BYTES)
+    throw new IdentityTooLargeError(size, MAX_IDENTITY_BYTES, "bytes of claims and tokens");
   let sealed = await sealSmallest(record, fields, secrets, ttl);
   if (sealed.length > CHUNK_SIZE && record.h !== undefined) {
     // The logout hint is a nicety; one cookie instead of several is worth more.
     delete record.h;
     sealed = await sealSmallest(record, fields, secrets, ttl);
   }
-  if (sealed.length > CHUNK_SIZE * MAX_IDENTITY_CHUNKS) throw new IdentityTooLargeError(sealed.length);
+  const sealedLimit = CHUNK_SIZE * MAX_IDENTITY_CHUNKS;
+  if (sealed.length > sealedLimit) throw new IdentityTooLargeError(sealed.length, sealedLimit, "characters sealed");
   return sealedIdentityCookies(sealed, jar, secure, ttl);
+}
+
+function jsonBytes(record: IdentityRecord): number {
+  return new TextEncoder().encode(JSON.stringify(record)).length;
 }
 
 async function sealSmallest(
@@ -164,13 +187,41 @@ async function deflate(text: string): Promise<string> {
   return encodeBase64Url(new Uint8Array(await new Response(stream).arrayBuffer()));
 }
 
+/** The inflated text, or undefined when it is not valid deflate data or would exceed {@link MAX_IDENTITY_BYTES}. */
 async function inflate(data: string): Promise<string | undefined> {
   const bytes = decodeBase64Url(data);
   if (!bytes) return undefined;
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return await new Response(stream).text();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_IDENTITY_BYTES) {
+        await reader.cancel();
+        return undefined;
+      }
+      chunks.push(value);
+    }
   } catch {
     return undefined;
   }
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  try {
+    return decoder.decode(concat(chunks, total));
+  } catch {
+    return undefined;
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
 }

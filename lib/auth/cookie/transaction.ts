@@ -1,5 +1,5 @@
 import { cookieNames, MAX_TRANSACTIONS, TRANSACTION_MAX_AGE } from "./names";
-import { seal, unseal } from "./seal";
+import { seal, SEAL_SKEW_MS, sealExpiresAt, unseal } from "./seal";
 import { deletion, type CookieJar, type CookieWrite } from "./serialize";
 
 /**
@@ -17,6 +17,8 @@ export interface Transaction {
   readonly redirectUri: string;
   /** Same-origin path to land on afterwards. */
   readonly returnTo: string;
+  /** This login left Streamlit's default `prompt` out because the provider refused it (retried at most once). */
+  readonly defaultPromptDropped?: true;
 }
 
 interface TransactionOptions {
@@ -67,6 +69,8 @@ export async function transactionCookies(
 export interface FoundTransaction {
   transaction: Transaction;
   cookieName: string;
+  /** The last moment (ms since the epoch) the transaction cookie is accepted. */
+  acceptedUntil: number;
 }
 
 /** The transaction whose state matches, or `undefined` (missing, expired, tampered or sealed with another secret). */
@@ -78,12 +82,18 @@ export async function readTransaction(
   if (!STATE_SHAPE.test(state)) return undefined;
   const stored = storedTransactions(jar, secure).find((t) => t.state === state);
   if (!stored) return undefined;
-  const opened = await unseal(jar.get(stored.name) ?? "", secrets);
+  const value = jar.get(stored.name) ?? "";
+  const opened = await unseal(value, secrets);
   const data = opened?.data;
   if (!data || data["v"] !== 1 || data["state"] !== state) return undefined;
   const fields = ["nonce", "codeVerifier", "provider", "issuer", "redirectUri", "returnTo"] as const;
   if (!fields.every((f) => typeof data[f] === "string")) return undefined;
-  return { transaction: data as unknown as Transaction, cookieName: stored.name };
+  if (data["defaultPromptDropped"] !== undefined && data["defaultPromptDropped"] !== true) return undefined;
+  return {
+    transaction: data as unknown as Transaction,
+    cookieName: stored.name,
+    acceptedUntil: (sealExpiresAt(value) ?? 0) + SEAL_SKEW_MS,
+  };
 }
 
 export function transactionDeletion(cookieName: string, secure: boolean): CookieWrite {

@@ -3,27 +3,38 @@ import type { ProviderConfig } from "../config/types";
 import type { Transaction } from "../cookie/transaction";
 import { checkSigningAlgorithms } from "./client";
 
-/**
- * Providers (by metadata URL) that answered Streamlit's default `prompt=select_account` with an error about the prompt
- * (oidc-provider, some Keycloak setups). Logins to them leave the defaulted prompt out from then on. Per process.
- */
-const refusesDefaultPrompt = new Set<string>();
-
-/** Forgets what providers refused (for tests). */
-export function clearRefusedPrompts(): void {
-  refusesDefaultPrompt.clear();
+export interface AuthorizationOptions {
+  /**
+   * Leave Streamlit's defaulted `prompt` out of this one login: the provider refused it for the login this one
+   * retries. Recorded in the transaction, so a login is retried this way at most once. Never remembered elsewhere:
+   * an error response is not authenticated, so one visitor's refusal must not change anyone else's login.
+   */
+  readonly dropDefaultPrompt?: boolean;
 }
 
-/** Whether a failed login should be retried without the default prompt; remembers the provider if so. */
-export function dropDefaultPromptAfter(provider: ProviderConfig, error: string, description: string): boolean {
-  if (!provider.promptIsDefault || refusesDefaultPrompt.has(provider.serverMetadataUrl)) return false;
-  if (
-    !(error === "invalid_request" || error === "unsupported_prompt" || error === "invalid_prompt") ||
-    !/prompt/i.test(description + error)
-  )
-    return false;
-  refusesDefaultPrompt.add(provider.serverMetadataUrl);
-  return true;
+/**
+ * Whether a failed login should be retried once without the default prompt: the prompt was Streamlit's default (not
+ * configured), this login still sent it, and the provider answered with an error about the prompt (oidc-provider,
+ * some Keycloak setups).
+ */
+export function retriesWithoutDefaultPrompt(
+  provider: ProviderConfig,
+  transaction: Transaction,
+  error: string,
+  description: string,
+): boolean {
+  if (!provider.promptIsDefault || transaction.defaultPromptDropped === true) return false;
+  return (
+    (error === "invalid_request" || error === "unsupported_prompt" || error === "invalid_prompt") &&
+    /prompt/i.test(description + error)
+  );
+}
+
+/** Streamlit's default prompt goes out unless this login dropped it or the provider says it does not support it. */
+function sendsDefaultPrompt(as: oauth.AuthorizationServer, prompt: string, dropped: boolean): boolean {
+  if (dropped) return false;
+  const supported = as["prompt_values_supported"];
+  return !Array.isArray(supported) || supported.includes(prompt);
 }
 
 /**
@@ -34,6 +45,7 @@ export async function authorizationRequest(
   provider: ProviderConfig,
   as: oauth.AuthorizationServer,
   returnTo: string,
+  options: AuthorizationOptions = {},
 ): Promise<{ url: URL; transaction: Transaction }> {
   checkSigningAlgorithms(provider, as);
   const state = oauth.generateRandomState();
@@ -52,7 +64,9 @@ export async function authorizationRequest(
   params.set("code_challenge", codeChallenge);
   params.set("code_challenge_method", "S256");
   // client_kwargs: prompt, login_hint, hd, domain_hint, ... The protected ones were refused when the config was read.
-  const skipPrompt = provider.promptIsDefault && refusesDefaultPrompt.has(provider.serverMetadataUrl);
+  const dropped = options.dropDefaultPrompt === true;
+  const skipPrompt =
+    provider.promptIsDefault && !sendsDefaultPrompt(as, provider.authorizationParams["prompt"] ?? "", dropped);
   for (const [key, value] of Object.entries(provider.authorizationParams)) {
     if (key !== "scope" && !(key === "prompt" && skipPrompt)) params.set(key, value);
   }
@@ -66,6 +80,7 @@ export async function authorizationRequest(
       issuer: as.issuer,
       redirectUri: provider.redirectUri,
       returnTo,
+      ...(dropped ? { defaultPromptDropped: true } : {}),
     },
   };
 }

@@ -2,14 +2,17 @@ import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
 import { acceptedSigningAlgorithms } from "./client";
 import { AuthFlowError } from "./errors";
-import { cappedFetch, describeError, isLoopbackUrl, providerFault, providerTimeoutMs } from "./http";
+import { cappedFetch, describeError, isAllowedEndpoint, providerFault, providerTimeoutMs } from "./http";
 
 /**
  * OpenID Provider metadata from `server_metadata_url` (OIDC Discovery 1.0 §4), cached per process for
- * {@link METADATA_TTL_MS}. Concurrent callers share one request; failures are not cached.
+ * {@link METADATA_TTL_MS}. Concurrent callers share one request. A failure is remembered for
+ * {@link METADATA_FAILURE_TTL_MS} only, so a provider that is down is asked at most once per few seconds, and a
+ * provider that is back is used again right after.
  */
 
 export const METADATA_TTL_MS = 60 * 60 * 1000;
+export const METADATA_FAILURE_TTL_MS = 5_000;
 const WELL_KNOWN = "/.well-known/openid-configuration";
 
 interface CacheEntry {
@@ -29,7 +32,8 @@ export function getServerMetadata(
   const promise = fetchServerMetadata(url);
   cache.set(url, { promise, expiresAt: now + METADATA_TTL_MS });
   promise.catch(() => {
-    if (cache.get(url)?.promise === promise) cache.delete(url);
+    if (cache.get(url)?.promise === promise)
+      cache.set(url, { promise, expiresAt: Date.now() + METADATA_FAILURE_TTL_MS });
   });
   return promise;
 }
@@ -130,12 +134,8 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
     };
     for (const endpoint of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
       if (typeof as[endpoint] !== "string") throw new Error(`metadata has no ${endpoint}`);
-      // Plain http only when the provider itself is a loopback http one (local development and tests).
       const url = new URL(as[endpoint]);
-      const httpAllowed = new URL(metadataUrl).protocol === "http:" && isLoopbackUrl(url.href);
-      if (url.protocol !== "https:" && !(url.protocol === "http:" && httpAllowed)) {
-        throw new Error(`${endpoint} ${url.href} is not an https URL`);
-      }
+      if (!isAllowedEndpoint(url, metadataUrl)) throw new Error(`${endpoint} ${url.href} is not an https URL`);
     }
     return as;
   } catch (error) {

@@ -63,6 +63,15 @@ export function isLoopbackUrl(url: string): boolean {
   return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]";
 }
 
+/**
+ * Whether a provider endpoint from the metadata may be used: https, or plain http only when the provider itself is a
+ * loopback http one and the endpoint is loopback too (local development and tests).
+ */
+export function isAllowedEndpoint(endpoint: URL, metadataUrl: string): boolean {
+  if (endpoint.protocol === "https:") return true;
+  return endpoint.protocol === "http:" && new URL(metadataUrl).protocol === "http:" && isLoopbackUrl(endpoint.href);
+}
+
 /** Options for every oauth4webapi request to the provider behind `issuerOrUrl`. */
 export function requestOptions(issuerOrUrl: string): {
   signal: AbortSignal;

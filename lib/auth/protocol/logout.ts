@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types";
+import { isAllowedEndpoint } from "./http";
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2), as Streamlit ≥1.48: `client_id`,
@@ -7,7 +8,8 @@ import type { ProviderConfig } from "../config/types";
  * `id_token_hint` when the ID token was kept, then `logout_params` on top (Streamlit's proposal, for providers such as
  * Cognito that want other names): a value replaces or adds a parameter, `""` removes it, and `{field}` is filled from
  * the defaults and the user's claims (`{email}`); a parameter naming a field that does not exist is left out.
- * Parameters already in the endpoint URL are kept; ours win.
+ * Parameters already in the endpoint URL are kept; ours win. Throws for a plain-http endpoint that is not a loopback
+ * provider's: the caller logs out locally.
  *
  * `state` (§2, echoed by the provider on its way back) is the library's own and always wins over `logout_params`: some
  * providers return to `post_logout_redirect_uri` only when the request carries one, and the callback uses it to tell
@@ -28,6 +30,9 @@ export function endSessionUrl(
     return undefined;
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+  // The URL carries the ID token: the same https-or-loopback rule as the provider's other endpoints.
+  if (!isAllowedEndpoint(url, provider.serverMetadataUrl))
+    throw new Error(`end_session_endpoint ${url.origin}${url.pathname} is not https (nor a loopback provider's)`);
 
   const defaults: Record<string, string> = {
     client_id: provider.clientId,

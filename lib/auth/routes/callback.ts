@@ -1,18 +1,21 @@
 import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path";
 import { IdentityTooLargeError } from "../cookie/identity";
 import { loginTokens } from "../cookie/login-tokens";
+import type { CookieWrite } from "../cookie/serialize";
 import { sessionCookies } from "../cookie/session-cookies";
 import { readTransaction, transactionDeletion } from "../cookie/transaction";
-import { dropDefaultPromptAfter } from "../protocol/authorize";
+import { retriesWithoutDefaultPrompt } from "../protocol/authorize";
 import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
 import { errorResponse, routeConfig } from "./context";
 import { ARRIVAL_PARAM, verifyArrival } from "./arrival";
+import { beginLogin } from "./login";
 import { endOfLogout } from "./logout-return";
 import { requireMixUpDefence } from "./mix-up";
 import { requestCookies, sameCallbackPath } from "./request";
 import { escapeHtml, redirectTo } from "./respond";
+import { claimState } from "./used-states";
 
 /**
  * The callback at the path of `redirect_uri` (the middleware rewrites it here). The transaction found by `state`
@@ -45,18 +48,22 @@ export async function handleCallback(request: Request): Promise<Response> {
   }
   const options = { secrets: config.cookieSecrets, secure: config.secure };
   const found = await readTransaction(state, jar, options);
-  if (!found) {
-    return errorResponse(
+  const unknown = (detail?: string, cookies: CookieWrite[] = []) =>
+    errorResponse(
       "callback",
       new AuthFlowError(
         "UNKNOWN_TRANSACTION",
         400,
         "This login response does not match a login started in this browser: it expired, was already used, or cookies are blocked. Start the login again.",
+        detail,
       ),
+      cookies,
     );
-  }
+  if (!found) return unknown();
   const { transaction } = found;
   const consumed = [transactionDeletion(found.cookieName, config.secure)];
+  // Used once, whatever happens next: a replay never reaches the token endpoint.
+  if (!claimState(state, found.acceptedUntil)) return unknown("state already used on this server", consumed);
   const provider = config.providers.get(transaction.provider);
   try {
     if (!provider)
@@ -103,17 +110,25 @@ export async function handleCallback(request: Request): Promise<Response> {
     return redirectTo(new URL(withBasePath(transaction.returnTo), config.origin), [...consumed, ...cookies]);
   } catch (error) {
     const refused = error instanceof AuthFlowError ? error.providerError : undefined;
-    if (provider && refused && dropDefaultPromptAfter(provider, refused.error, refused.description)) {
+    if (provider && refused && retriesWithoutDefaultPrompt(provider, transaction, refused.error, refused.description)) {
       console.warn(
-        `[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying without it`,
+        `[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying this login without it`,
       );
-      const retry = new URL(withBasePath(LOGIN_ROUTE), config.origin);
-      retry.search = new URLSearchParams({ provider: provider.name, returnTo: transaction.returnTo }).toString();
-      return redirectTo(retry, consumed);
+      try {
+        const retry = await beginLogin(config, provider.name, transaction.returnTo, jar, { dropDefaultPrompt: true });
+        return redirectTo(retry.location, [...consumed, ...retry.cookies]);
+      } catch (retryError) {
+        return errorResponse("callback", retryError, consumed);
+      }
     }
     const failure =
       error instanceof IdentityTooLargeError
-        ? new AuthFlowError("IDENTITY_TOO_LARGE", 502, error.message, `${error.size} characters sealed`)
+        ? new AuthFlowError(
+            "IDENTITY_TOO_LARGE",
+            502,
+            `Logging in with "${transaction.provider}" did not work: ${error.message}`,
+            `"${transaction.provider}": ${error.size} ${error.unit}, at most ${error.limit}`,
+          )
         : error;
     // A configuration problem is not solved by trying again: no such link.
     if (failure instanceof AuthFlowError && failure.code === "CLIENT_REJECTED")

@@ -1,3 +1,4 @@
+import type { AuthConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
 import type { AuthConfig } from "../config/types";
 import { AuthFlowError } from "../protocol/errors";
@@ -13,8 +14,16 @@ export function routeConfig(): AuthConfig | Response {
   return htmlPage(500, {
     title: "Login is not configured correctly",
     message: "The app's authentication configuration has a problem, so nobody can log in until it is fixed:",
-    details: errors.map((e) => e.message),
+    details: errors.map(shownConfigError),
   });
+}
+
+/**
+ * A config error as a page shows it: the whole message in development; in production only where the problem is and
+ * what kind it is (never a value or an absolute path), since anyone can open the page. The server log has it all.
+ */
+export function shownConfigError(error: AuthConfigError): string {
+  return process.env.NODE_ENV === "development" ? error.message : error.publicMessage;
 }
 
 /** Logs one line and renders the error's page. Anything unexpected becomes a generic 500 without details. */

@@ -1,10 +1,10 @@
 import type { AuthConfig } from "../config/types";
 import { transactionCookies } from "../cookie/transaction";
 import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import { authorizationRequest } from "../protocol/authorize";
+import { authorizationRequest, type AuthorizationOptions } from "../protocol/authorize";
 import { getServerMetadata } from "../protocol/discovery";
 import { AuthFlowError } from "../protocol/errors";
-import { errorResponse, routeConfig } from "./context";
+import { errorResponse, routeConfig, shownConfigError } from "./context";
 import { isBackgroundRequest, isFramed, requestCookies } from "./request";
 import { escapeHtml, htmlPage, redirectTo } from "./respond";
 import { requireMixUpDefence } from "./mix-up";
@@ -62,6 +62,7 @@ export async function beginLogin(
   providerName: string,
   returnTo: string | null | undefined,
   jar: CookieJar,
+  options: AuthorizationOptions = {},
 ): Promise<{ location: URL; cookies: CookieWrite[] }> {
   const provider = config.providers.get(providerName);
   if (!provider) {
@@ -70,7 +71,8 @@ export async function beginLogin(
       throw new AuthFlowError(
         "CONFIG",
         500,
-        `The login provider "${providerName}" is misconfigured: ${broken.map((e) => e.message).join(" ")}`,
+        `The login provider "${providerName}" is misconfigured: ${broken.map(shownConfigError).join(" ")}`,
+        broken.map((e) => e.message).join(" "),
       );
     }
     const shown = providerName.length > 64 ? `${providerName.slice(0, 64)}…` : providerName;
@@ -84,7 +86,7 @@ export async function beginLogin(
   }
   const as = await getServerMetadata(provider);
   requireMixUpDefence(config, provider, as);
-  const { url, transaction } = await authorizationRequest(provider, as, safeReturnTo(returnTo, config.origin));
+  const { url, transaction } = await authorizationRequest(provider, as, safeReturnTo(returnTo, config.origin), options);
   const cookies = await transactionCookies(transaction, jar, { secrets: config.cookieSecrets, secure: config.secure });
   return { location: url, cookies };
 }

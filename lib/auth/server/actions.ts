@@ -37,7 +37,7 @@ export async function login(providerOrForm?: string | FormData, returnTo?: strin
     if (!(error instanceof AuthFlowError) || error.status < 500 || error.code === "CONFIG") throw error;
     // The provider is down or misbehaving: the login route retries and, if it fails again, shows a readable page.
     console.warn(`[auth] login(): ${error.code}: ${error.detail ?? error.message}`);
-    location = `/auth/login?${new URLSearchParams({ provider, returnTo: target })}`;
+    location = await appUrl(`${LOGIN_ROUTE}?${new URLSearchParams({ provider, returnTo: target })}`, config);
   }
   redirect(location);
 }
@@ -55,7 +55,23 @@ export async function logout(returnToOrForm?: string | FormData): Promise<never>
     : "/";
   const { location, cookies: writes } = await endSession(config, await requestJar(), returnTo);
   await writeCookies(writes);
-  redirect(location?.href ?? returnTo);
+  redirect(location?.href ?? (await appUrl(returnTo, config)));
+}
+
+/**
+ * A full URL inside the app's basePath. Next's `redirect()` adds the basePath to a bare path only when the client
+ * router called the action; a form posted without JavaScript would get `Location: /auth/login` outside the app.
+ */
+async function appUrl(path: string, config: AuthConfig | undefined): Promise<string> {
+  return new URL(withBasePath(path), config?.origin ?? (await requestOrigin())).href;
+}
+
+/** Without a config there is no configured origin: the action's own (Next has already checked it against the host). */
+async function requestOrigin(): Promise<string> {
+  const h = await headers();
+  const origin = h.get("origin");
+  if (origin && URL.canParse(origin)) return new URL(origin).origin;
+  return `http://${h.get("host") ?? "localhost"}`;
 }
 
 function configOrThrow(): AuthConfig {
