@@ -117,6 +117,27 @@ test("a server component refreshes (it cannot write cookies): the token is still
   expect(await refreshes("vera")).toBe(1);
 });
 
+test("a server component's refresh is stored by the gate (the edge middleware, same server) on the next protected page", async ({
+  page,
+  context,
+}) => {
+  const since = Date.now();
+  await logInWithRefresh(page, "vick");
+  const before = await cookieValue(context, "auth_tokens");
+  await pastExpiry(page, since);
+  await page.goto(`${REPLICA}/session`);
+  const fromPage = (await page.getByTestId("access-token").textContent())!;
+  expect(await cookieValue(context, "auth_tokens")).toBe(before);
+  const gated = await page.request.get(`${REPLICA}/protected`);
+  expect(gated.status()).toBe(200);
+  expect(gated.headers()["set-cookie"]).toContain("auth_tokens=");
+  expect(await cookieValue(context, "auth_tokens")).not.toBe(before);
+  // The other replica never saw that refresh: it answers from the cookie the gate wrote.
+  const other = `http://localhost:${REPLICA_PORTS[1]}`;
+  expect(await token(page.request, other)).toBe(fromPage);
+  expect(await refreshes("vick")).toBe(1);
+});
+
 test("a refresh token revoked at the provider: the API route gets REFRESH_REFUSED, the user stays logged in", async ({
   page,
 }) => {

@@ -7,12 +7,14 @@ import type { StoredTokens } from "./tokens";
  * the browser has the new one (two tabs). Sending the old refresh token again would be refused by a provider that
  * rotates refresh tokens (and may revoke the whole grant). So each refresh is remembered here, and anything in this
  * process that meets an old cookie uses (and, where it can write cookies, persists) the newest successor instead: a
- * route handler, a server action, and the gate when it runs in the server's own process (`proxy.ts`). Next's edge
- * middleware runs in a sandbox of its own and never sees these.
+ * route handler, a server action, and the gate.
  *
- * Kept on `globalThis` (under a registered symbol) because Next bundles the same module into several route bundles
- * of one process. Bounded: at most {@link MAX_SUCCESSORS} entries, each until its session's absolute end, oldest
- * dropped first.
+ * Kept under a registered symbol on the process's `performance` object, as the config handoff is (see
+ * config/handoff.ts): Next bundles the same module into several route bundles of one process, and runs the edge
+ * middleware in a sandbox of the same process whose global `performance` is the server's own, so the gate under
+ * `next start` sees these too (and `proxy.ts` does anyway). A gate deployed apart from the server (an edge network)
+ * sees none. Bounded: at most {@link MAX_SUCCESSORS} entries, each until its session's absolute end, oldest dropped
+ * first.
  */
 
 export interface Successor {
@@ -30,9 +32,18 @@ const MAX_CHAIN = 32;
 const KEY = Symbol.for("streamlit-auth-nextjs.token-successors");
 type Store = Map<string, Successor>;
 
+let local: Store | undefined;
+
 function store(): Store {
-  const global = globalThis as typeof globalThis & { [KEY]?: Store };
-  return (global[KEY] ??= new Map());
+  const carrier: unknown = globalThis.performance;
+  if (typeof carrier !== "object" || carrier === null) return (local ??= new Map());
+  const shared = carrier as Record<symbol, Store | undefined>;
+  let found = shared[KEY];
+  if (found === undefined) {
+    found = new Map();
+    Object.defineProperty(carrier, KEY, { value: found, configurable: true, enumerable: false, writable: false });
+  }
+  return found;
 }
 
 export function recordSuccessor(oldValue: string, successor: Successor): void {

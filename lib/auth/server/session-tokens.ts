@@ -237,8 +237,9 @@ function noRefreshToken(provider: ProviderConfig): AccessTokenError {
   const section = provider.name === "default" ? "[auth]" : `[auth.${provider.name}]`;
   return new AccessTokenError(
     "NO_REFRESH_TOKEN",
-    `The access token has expired and the login with "${provider.name}" has no refresh token to get another. ` +
-      `Ask the provider for one in ${section}: client_kwargs = { scope = "openid email profile offline_access" } ` +
-      '(Google: access_type = "offline", prompt = "consent"; see docs/providers.md), then log in again.',
+    `This session has no valid access token (it expired, or the login kept none) and the login with "${provider.name}" ` +
+      `has no refresh token to get another. Ask the provider for one in ${section}: ` +
+      'client_kwargs = { scope = "openid email profile offline_access" } (Google: access_type = "offline", ' +
+      'prompt = "consent"; see docs/providers.md#refresh-tokens), then log in again.',
   );
 }
