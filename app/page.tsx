@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { getLoginProviders, getUser, login, logout } from "@/lib/auth";
 import { ClientUser } from "./components/client-user";
+import { SiteHeader } from "./components/site-header";
 import { SubmitButton } from "./components/submit-button";
 import { UserSummary } from "./components/user-summary";
 
@@ -9,22 +9,10 @@ export default async function Home() {
   const providers = await getLoginProviders();
   return (
     <main>
-      <header className="top">
-        <div>
-          <h1>Streamlit-style login for Next.js</h1>
-          <p className="muted subtitle">
-            <code>login()</code>, <code>logout()</code>, <code>getUser()</code> and <code>useUser()</code> with any
-            OpenID Connect provider.
-          </p>
-        </div>
-        <nav>
-          <Link href="/">Home</Link>
-          <Link href="/protected" prefetch={false}>
-            Protected page
-          </Link>
-        </nav>
-      </header>
-
+      <SiteHeader title="Streamlit-style login for Next.js">
+        <code>login()</code>, <code>logout()</code>, <code>getUser()</code> and <code>useUser()</code> with any OpenID
+        Connect provider.
+      </SiteHeader>
       <section className="card">
         <UserSummary user={user} />
         <div className="actions">
@@ -52,7 +40,10 @@ export default async function Home() {
         </section>
         <section className="card">
           <h2>Client: useUser()</h2>
-          <p className="muted small">What client components see: the same claims, with no request.</p>
+          <p className="muted small">
+            What client components see: the same claims. This page reads the user on the server, so they came with the
+            HTML: no request.
+          </p>
           <ClientUser />
         </section>
       </div>

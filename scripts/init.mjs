@@ -4,7 +4,7 @@
  *
  *   node scripts/init.mjs ../my-app [--protect /dashboard] [--force] [--dry-run]
  *
- * It copies lib/auth/ and writes the three route handlers (app/auth/{login,callback,logout}/route.ts),
+ * It copies lib/auth/ and writes the route handlers (app/auth/{login,callback,logout,user}/route.ts),
  * middleware.ts, instrumentation.ts, secrets.example.toml, a root layout with <AuthProvider> when the app has none,
  * and the secrets files' lines in .gitignore. It never changes a file that already exists (unless --force, and never
  * your layout, middleware or instrumentation): for those it prints what to add. Then it prints the next steps.
@@ -114,6 +114,7 @@ export function initApp({ target, protect = [], force = false, dryRun = false })
     callback:
       "// Reached through the middleware, which rewrites the callback path of redirect_uri (e.g. /oauth2callback) here.\nexport const GET = handleCallback;\n",
     logout: "export const GET = handleLogout;\nexport const POST = handleLogout;\n",
+    user: "// The user's claims for useUser() on static pages (never the tokens).\nexport const GET = handleUser;\n",
   };
   for (const [name, body] of Object.entries(routes)) {
     const file = path.join(codeRoot, "app", "auth", name, "route.ts");
@@ -245,6 +246,7 @@ export function initApp({ target, protect = [], force = false, dryRun = false })
       "    user.is_logged_in ? <form action={logout}><button>Log out</button></form>",
       "                      : <form action={login}><button>Log in</button></form>",
       `    and in client components: import { useUser } from "${pageImport}/client";`,
+      "    (on a static page, put the components that call useUser() inside <Suspense>: docs/api.md#useuser)",
       ...(alias
         ? []
         : ['    (With "paths": { "@/*": ["./*"] } in tsconfig.json, the docs\' "@/lib/auth" imports work too.)']),

@@ -2,7 +2,7 @@
 
 import { useUser } from "@/lib/auth/client";
 
-/** What a client component sees: the same user, from context, with no request. */
+/** What a client component sees: the same claims as getUser(), from useUser(). */
 export function ClientUser() {
   const user = useUser();
   return <pre data-testid="client-user">{JSON.stringify(user, null, 2)}</pre>;

@@ -1,5 +1,5 @@
-import Link from "next/link";
 import { getUser } from "@/lib/auth";
+import { SiteHeader } from "../components/site-header";
 import { UserSummary } from "../components/user-summary";
 
 export default async function Protected() {
@@ -7,12 +7,7 @@ export default async function Protected() {
   const user = await getUser();
   return (
     <main>
-      <header className="top">
-        <h1>Protected page</h1>
-        <nav>
-          <Link href="/">Home</Link>
-        </nav>
-      </header>
+      <SiteHeader title="Protected page" />
       <section className="card">
         <UserSummary user={user} />
         <p className="muted small">

@@ -10,7 +10,7 @@ import { decode as authjsDecode, encode as authjsEncode } from "@auth/core/jwt";
 import { parseAuthConfig } from "../../lib/auth/config/parse";
 import { clearIdentityMemo } from "../../lib/auth/cookie/identity-cookie";
 import { parseCookieHeader } from "../../lib/auth/cookie/serialize";
-import { userFromCookies } from "../../lib/auth/server/user-from-cookies";
+import { userFromCookies } from "../../lib/auth/user/from-cookies";
 import { testCookieHeader, testIdentityCookies } from "../../lib/auth/testing";
 import { benchClaims } from "./claims";
 

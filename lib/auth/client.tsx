@@ -1,26 +1,104 @@
 "use client";
 
-import { createContext, useContext, useMemo, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { createContext, use, useEffect, useMemo, type ReactNode } from "react";
+import { USER_ROUTE, USER_ROUTE_HEADER, withBasePath } from "./config/base-path";
 import { createUser, type StandardClaims, type User } from "./user/user";
 
 /**
- * `useUser()` for client components. The data is seeded by `<AuthProvider>` in the root layout from the server's
- * `getUser()`, so the first render makes no network request. Tokens never reach the browser.
+ * `useUser()` for client components. Tokens never reach the browser.
+ *
+ * Where the user comes from depends on how the server rendered the page (see `<AuthProvider>`): a page rendered per
+ * request hands the claims over in its HTML (no request); under Cache Components they stream in the same response;
+ * a static page, prerendered for everyone, leaves them to the browser: the first `useUser()` asks `GET /auth/user`,
+ * once for all components. Until the user is known, `useUser()` suspends (React's `use()`), so
+ * `user.is_logged_in` is never a guess: on static pages, put the component inside `<Suspense>`.
  */
 
-const UserContext = createContext<Record<string, unknown> | undefined>(undefined);
+type PlainClaims = Record<string, unknown>;
 
-export function UserProvider({ user, children }: { user: Record<string, unknown>; children: ReactNode }) {
-  return <UserContext.Provider value={user}>{children}</UserContext.Provider>;
+/**
+ * What a server render of the root layout knew: the claims, a promise of them (streamed), or nothing (a static
+ * page). Every render of the layout (page load, `router.refresh()`, a server action) gives a new seed object.
+ */
+export interface UserSeed {
+  user?: PlainClaims | PromiseLike<PlainClaims>;
+}
+
+const SeedContext = createContext<UserSeed | undefined>(undefined);
+/** One request per seed, shared by every component that asks. */
+const requested = new WeakMap<UserSeed, Promise<PlainClaims>>();
+/** This tab's user as last seen (JSON), compared with what the other tabs of the app see. */
+let known: string | undefined;
+/** The app's tabs in this browser, opened by the first <UserProvider> that mounts. */
+let tabs: BroadcastChannel | undefined;
+
+function learn(claims: PlainClaims) {
+  const text = JSON.stringify(claims);
+  if (text === known) return;
+  known = text;
+  tabs?.postMessage(text);
+}
+
+async function requestUser(): Promise<PlainClaims> {
+  const response = await fetch(withBasePath(USER_ROUTE), { headers: { [USER_ROUTE_HEADER]: "1" } });
+  if (!response.ok) {
+    throw Object.assign(new Error(`useUser(): GET ${USER_ROUTE} answered ${response.status}`), {
+      code: "USER_REQUEST_FAILED",
+    });
+  }
+  const claims = (await response.json()) as PlainClaims;
+  learn(claims);
+  return claims;
+}
+
+export function UserProvider({ seed, children }: { seed: UserSeed; children: ReactNode }) {
+  const router = useRouter();
+  useEffect(() => {
+    if (!tabs) {
+      tabs = new BroadcastChannel("auth:user");
+      if (known !== undefined) tabs.postMessage(known);
+    }
+    Promise.resolve(seed.user ?? requested.get(seed)).then(
+      (claims) => claims && learn(claims),
+      () => undefined,
+    );
+    // Another tab logged in or out: render again from the server (on a static page, the new seed asks again).
+    tabs.onmessage = (event) => {
+      if (known !== undefined && event.data !== known) router.refresh();
+    };
+  }, [seed, router]);
+  return <SeedContext value={seed}>{children}</SeedContext>;
 }
 
 export function useUser<Claims extends object = StandardClaims>(): User<Claims> {
-  const data = useContext(UserContext);
-  if (data === undefined) {
+  const seed = use(SeedContext);
+  if (!seed) {
     throw new Error(
       'useUser() needs <AuthProvider> around the app: wrap {children} in app/layout.tsx with <AuthProvider> from "@/lib/auth".',
     );
   }
+  let claims = seed.user;
+  if (!claims) {
+    if (typeof window === "undefined") {
+      // A static page is prerendered for everyone: the nearest <Suspense> is rendered in the browser instead.
+      // Required here, not imported: this branch is left out of the browser's bundle, and so is the import.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { browser } = require("react-dom") as typeof import("react-dom");
+      use(
+        browser(
+          "useUser() on a page prerendered as static HTML: the user is only known in the browser. Wrap the component in <Suspense> (its fallback is what the HTML shows), or read the user on the server with getUser() so the page renders per request.",
+        ),
+      );
+    }
+    claims = requested.get(seed);
+    if (!claims) requested.set(seed, (claims = requestUser()));
+  }
+  // A claim is JSON, never a function: only a promise has a callable `then`.
+  const data =
+    typeof (claims as PromiseLike<PlainClaims>).then === "function"
+      ? use(claims as PromiseLike<PlainClaims>)
+      : (claims as PlainClaims);
   return useMemo(() => createUser<Claims>(data), [data]);
 }
 

@@ -21,6 +21,15 @@ test("a blank Next.js app with the library added by init logs in and out through
   // useUser() in a client component, seeded by the <AuthProvider> the layout now has.
   await expect(page.getByTestId("greeting")).toHaveText("Signed in as grace.hopper@example.test");
 
+  // A static page (prerendered, the same HTML for everyone) shows the user too: useUser() asks /auth/user once.
+  const userRequests: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/auth/user") userRequests.push(request.url());
+  });
+  await page.goto("/about");
+  await expect(page.getByTestId("greeting")).toHaveText("Signed in as grace.hopper@example.test");
+  expect(userRequests).toHaveLength(1);
+
   // The path given to init's --protect is reachable once logged in.
   await page.goto("/private");
   await expect(page.getByTestId("private")).toHaveText("Private page for grace.hopper");

@@ -7,7 +7,7 @@
  * 2. runs `node scripts/init.mjs <app> --protect /private` and checks what it printed;
  * 3. follows the printed next steps: wraps the layout's children in <AuthProvider>, "installs" the dependencies
  *    (this repository's node_modules, hard-linked: no network), writes secrets.toml from secrets.example.toml;
- * 4. `next build` in that folder;
+ * 4. `next build` in that folder, and checks in its route table that the static pages stayed static (○);
  * 5. Playwright (tests/adoption/playwright.config.ts) starts `next start` there and the local provider, and logs in
  *    and out in Chromium.
  * The temporary folder is removed afterwards (KEEP_ADOPTION_APP=1 keeps it).
@@ -66,6 +66,11 @@ function setKey(/** @type {string} */ toml, /** @type {string} */ key, /** @type
   return toml.replace(pattern, `${key} = ${JSON.stringify(value)}`);
 }
 
+/** `next build`'s route table: route → its symbol (○ static, ƒ dynamic, ◐ partial prerender). */
+function routeTable(/** @type {string} */ output) {
+  return new Map([...output.matchAll(/^[┌├└]\s+(\S)\s+(\/\S*)/gmu)].map((m) => [m[2] ?? "", m[1] ?? ""]));
+}
+
 const work = mkdtempSync(path.join(tmpdir(), "auth-adoption-"));
 const app = path.join(work, "my-app");
 let status = 1;
@@ -88,6 +93,7 @@ try {
     "app/auth/login/route.ts            created",
     "app/auth/callback/route.ts         created",
     "app/auth/logout/route.ts           created",
+    "app/auth/user/route.ts             created",
     "middleware.ts                      created",
     "instrumentation.ts                 created",
     "secrets.example.toml               created",
@@ -130,10 +136,22 @@ try {
   step("next build");
   const build = spawnSync(process.execPath, [path.join(app, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: app,
-    stdio: "inherit",
+    encoding: "utf8",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
+  process.stdout.write(build.stdout);
+  process.stderr.write(build.stderr);
   check(build.status === 0, `next build exited with ${build.status}`);
+  // <AuthProvider> in the layout must not turn the app's static pages dynamic.
+  const routes = routeTable(build.stdout);
+  for (const [route, kind] of [
+    ["/about", "○"],
+    ["/_not-found", "○"],
+    ["/", "ƒ"],
+    ["/auth/user", "ƒ"],
+  ]) {
+    check(routes.get(route) === kind, `next build lists ${route} as ${routes.get(route) ?? "missing"}, not ${kind}`);
+  }
 
   step("Playwright: log in and out through the local provider");
   const playwright = spawnSync(

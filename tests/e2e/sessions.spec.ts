@@ -167,6 +167,23 @@ test("refreshUser() re-reads the claims and useUser() shows them without a reloa
   expect(await serverUser(page)).toMatchObject({ sub: "xena", groups: ["promoted"] });
 });
 
+test("on a static page too (useUser() asks GET /auth/user), refreshUser() shows the new claims without a reload", async ({
+  page,
+}) => {
+  await logInWithRefresh(page, "yves");
+  await page.goto(`${BALANCER_ORIGIN}/static`);
+  await expect(page.getByTestId("client-user")).toContainText('"sub": "yves"');
+  await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
+  await fetch(`${SESSIONS_IDP_ORIGIN}/__claims`, {
+    method: "POST",
+    body: JSON.stringify({ account: "yves", claims: { roles: ["reviewer"] } }),
+  });
+  await page.getByRole("button", { name: "Refresh claims" }).click();
+  await expect(page.getByTestId("refresh-status")).toHaveText("Claims refreshed.");
+  await expect.poll(async () => (await clientUser(page))["roles"]).toEqual(["reviewer"]);
+  expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same document");
+});
+
 /** Re-seals the identity cookie with other session times, as if the clock had moved (the test knows the secret). */
 async function shiftSession(context: BrowserContext, times: { loginTime?: number; lastActivity?: number }) {
   const cookie = (await context.cookies(BALANCER_ORIGIN)).find((c) => c.name === "auth_user")!;

@@ -9,7 +9,7 @@ import { handleLogin } from "@/lib/auth/routes/login";
 import { refreshUserFromCookies } from "@/lib/auth/server/fresh-claims";
 import { refusedRefreshTokens } from "@/lib/auth/server/refresh-registry";
 import { accessTokenFromCookies } from "@/lib/auth/server/session-tokens";
-import { userFromCookies } from "@/lib/auth/server/user-from-cookies";
+import { userFromCookies } from "@/lib/auth/user/from-cookies";
 import { Jar } from "../support/cookie-jar";
 import { startHostileIdp, type HostileIdp, type TokenScenario } from "../support/hostile-idp";
 import { request } from "../support/oidc-login";

@@ -41,6 +41,10 @@ describe("scripts/init.mjs", () => {
     );
     expect(read(dir, "app/auth/callback/route.ts")).toContain("export const GET = handleCallback;");
     expect(read(dir, "app/auth/logout/route.ts")).toContain("export const POST = handleLogout;");
+    expect(read(dir, "app/auth/user/route.ts")).toContain(
+      'import { handleUser } from "../../../lib/auth/routes/user";',
+    );
+    expect(read(dir, "app/auth/user/route.ts")).toContain("export const GET = handleUser;");
     expect(read(dir, "middleware.ts")).toContain('"/dashboard/:path*",');
     expect(read(dir, "middleware.ts")).toContain("authMiddleware({ matcher: config.matcher })");
     // The template is the demo's own middleware.ts, byte for byte, but for the import path and what it protects.

@@ -11,7 +11,9 @@ import { openTokens } from "@/lib/auth/cookie/tokens-seal";
 import { CHUNK_SIZE } from "@/lib/auth/cookie/chunks";
 import { checkIdentity } from "@/lib/auth/gate/identity";
 import { authMiddleware } from "@/lib/auth/middleware";
-import { userFromCookies } from "@/lib/auth/server/user-from-cookies";
+import { handleUser } from "@/lib/auth/routes/user";
+import { USER_ROUTE_HEADER } from "@/lib/auth/config/base-path";
+import { userFromCookies } from "@/lib/auth/user/from-cookies";
 
 /** session_lifetime and session_idle_timeout: the config keys, and their enforcement by the gate and getUser(). */
 
@@ -187,6 +189,27 @@ describe("the idle timeout", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 28 * MINUTE });
     expect(await loggedIn(`${gate.rewrite[0]!.name}=${gate.rewrite[0]!.value}`, config)).toBe(true);
     expect(await loggedIn(due, config)).toBe(false);
+  });
+
+  it("GET /auth/user (useUser() on a static page) records activity when it is due, and only then", async () => {
+    process.env["AUTH_SECRETS"] = toml('session_idle_timeout = "30m"');
+    const loginTime = Date.now() - 3600_000;
+    const ask = async (cookie: string) =>
+      handleUser(
+        new Request("http://localhost:3000/auth/user", {
+          headers: { cookie, [USER_ROUTE_HEADER]: "1", "sec-fetch-site": "same-origin" },
+        }),
+      );
+    const recent = await ask(await cookieFor(config, { loginTime, lastActivity: Date.now() - MINUTE }));
+    expect(await recent.json()).toMatchObject({ is_logged_in: true, sub: "ada" });
+    expect(recent.headers.getSetCookie()).toEqual([]);
+    const due = await ask(await cookieFor(config, { loginTime, lastActivity: Date.now() - 5 * MINUTE }));
+    expect(await due.json()).toMatchObject({ is_logged_in: true });
+    const [line] = due.headers.getSetCookie();
+    expect(line).toMatch(/^auth_user=Fe26\.2\*.*Max-Age=1800;/);
+    const renewed = await readIdentity(parseCookieHeader(line!.split(";")[0]), { secrets: [SECRET], secure: false });
+    expect(renewed?.session.lastActivity).toBeGreaterThan(Date.now() - 1000);
+    expect(renewed?.session.loginTime).toBe(loginTime);
   });
 
   it("renewals never extend the absolute lifetime", async () => {

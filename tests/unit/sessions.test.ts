@@ -12,7 +12,7 @@ import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
 import { refreshUserFromCookies } from "@/lib/auth/server/fresh-claims";
 import { refusedRefreshTokens } from "@/lib/auth/server/refresh-registry";
 import { accessTokenFromCookies } from "@/lib/auth/server/session-tokens";
-import { userFromCookies } from "@/lib/auth/server/user-from-cookies";
+import { userFromCookies } from "@/lib/auth/user/from-cookies";
 import type { Jar } from "../support/cookie-jar";
 import { logIn } from "../support/oidc-login";
 

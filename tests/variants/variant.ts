@@ -10,6 +10,8 @@ export const NODE_BINARY = process.env["VARIANT_NODE"] ?? process.execPath;
 export const BASE_PATH = process.env["VARIANT_BASE_PATH"] ?? "";
 /** The request gate of this build: "middleware" (edge runtime) or "proxy" (Node.js runtime). */
 export const GATE = process.env["VARIANT_GATE"] ?? "middleware";
+/** Whether this build has `cacheComponents: true` (Next 16's partial prerendering). */
+export const CACHE_COMPONENTS = process.env["VARIANT_CACHE_COMPONENTS"] === "1";
 /** True when the build carries tests/gate/fixtures (pages and route handlers relying on the gate alone). */
 export const FIXTURES = process.env["VARIANT_FIXTURES"] === "1";
 export const APP_URL = `http://localhost:${APP_PORT}${BASE_PATH}`;

@@ -1,5 +1,6 @@
 export { auth as middleware } from "./auth";
 
+// Auth.js's documented matcher: every path but the API routes and static files.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api|_next/static|_next/image|favicon.ico).*)"],
 };

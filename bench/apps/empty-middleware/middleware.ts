@@ -1,9 +1,15 @@
 import { NextResponse } from "next/server";
 
+// An edge middleware that does nothing, on the README's matcher: the floor for the gate on a protected page.
 export function middleware() {
   return NextResponse.next();
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: [
+    "/protected/:path*",
+    { source: "/:path*", has: [{ type: "query", key: "state" }] },
+    { source: "/:path*", has: [{ type: "query", key: "code" }] },
+    { source: "/:path*", has: [{ type: "query", key: "error" }] },
+  ],
 };

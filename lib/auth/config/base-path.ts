@@ -27,7 +27,11 @@ export function withoutBasePath(path: string, basePath = appBasePath()): string 
 export const LOGIN_ROUTE = "/auth/login";
 export const CALLBACK_ROUTE = "/auth/callback";
 export const LOGOUT_ROUTE = "/auth/logout";
-export const AUTH_ROUTES = [LOGIN_ROUTE, CALLBACK_ROUTE, LOGOUT_ROUTE] as const;
+/** The current user's claims as JSON, for `useUser()` on pages that were prerendered for everyone. */
+export const USER_ROUTE = "/auth/user";
+/** Sent by `useUser()` to the user route: a cross-site page cannot add it without a CORS preflight, which fails. */
+export const USER_ROUTE_HEADER = "x-auth-user";
+export const AUTH_ROUTES = [LOGIN_ROUTE, CALLBACK_ROUTE, LOGOUT_ROUTE, USER_ROUTE] as const;
 
 export function isAuthRoute(pathname: string, routes: readonly string[] = AUTH_ROUTES): boolean {
   return routes.some((route) => pathname === route || pathname.startsWith(`${route}/`));

@@ -24,6 +24,19 @@ export function redirectTo(location: URL | string, cookies: readonly CookieWrite
   return new Response(null, { status, headers });
 }
 
+/**
+ * JSON for the app's own scripts: private to this browser and never stored, and readable by no other site (no CORS
+ * header; `Cross-Origin-Resource-Policy` keeps it out of cross-site `<script>` and `no-cors` loads too).
+ */
+export function jsonResponse(status: number, body: unknown): Response {
+  const headers = headersWith([]);
+  headers.set("cache-control", "private, no-store");
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cross-origin-resource-policy", "same-origin");
+  headers.set("vary", "cookie");
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
 export interface PageContent {
   title: string;
   /** Plain text; escaped here. */

@@ -2,7 +2,7 @@ import { cache } from "react";
 import { loadConfig } from "../config/load";
 import type { StandardClaims, User } from "../user/user";
 import { requestJar } from "./request-cookies";
-import { userFromCookies } from "./user-from-cookies";
+import { userFromCookies } from "../user/from-cookies";
 
 /**
  * The user of the current request, for server components, route handlers and server actions. It unseals the

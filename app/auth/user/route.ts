@@ -1,0 +1,3 @@
+import { handleUser } from "@/lib/auth/routes/user";
+
+export const GET = handleUser;

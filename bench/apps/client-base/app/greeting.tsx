@@ -1,7 +1,0 @@
-"use client";
-
-// The same client component as in client-user, without useUser(): the baseline for the client JavaScript.
-export function Greeting() {
-  const user = {};
-  return <pre data-testid="client-user">{JSON.stringify(user)}</pre>;
-}

@@ -1,3 +1,0 @@
-import { handleLogin } from "../../../../_lib/auth/routes/login";
-
-export const GET = handleLogin;

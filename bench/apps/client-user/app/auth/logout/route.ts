@@ -1,4 +1,0 @@
-import { handleLogout } from "../../../../_lib/auth/routes/logout";
-
-export const GET = handleLogout;
-export const POST = handleLogout;

@@ -1,8 +1,0 @@
-"use client";
-
-import { useUser } from "../../_lib/auth/client";
-
-export function Greeting() {
-  const user = useUser();
-  return <pre data-testid="client-user">{JSON.stringify(user)}</pre>;
-}

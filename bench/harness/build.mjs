@@ -1,0 +1,172 @@
+// @ts-check
+/** Setup: the benchmark's dependencies, its bundles, the generated README-setup apps, and `next build` of each app. */
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { run } from "./process.mjs";
+import { APPS, BENCH, NEXT_BIN, OUT, ROOT, TEMPLATES } from "./paths.mjs";
+
+export async function ensureDependencies() {
+  // The root's devDependencies: Playwright (Chromium driver) and oidc-provider (the local provider).
+  if (!existsSync(path.join(ROOT, "node_modules/@playwright/test")) || !existsSync(path.join(ROOT, "node_modules/oidc-provider"))) {
+    console.log("· npm ci (repository root)");
+    await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: ROOT, timeoutMs: 10 * 60_000 });
+  }
+  const needed = ["autocannon", "next-auth", "@auth0/nextjs-auth0", "esbuild", "next", "iron-session"];
+  if (needed.some((name) => !existsSync(path.join(BENCH, "node_modules", name, "package.json")))) {
+    console.log("· npm ci (bench/: next-auth, @auth0/nextjs-auth0, autocannon, esbuild, next, ...)");
+    await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: BENCH, timeoutMs: 10 * 60_000 });
+  }
+}
+
+/** Bundles bench/src/*.ts (our TypeScript compiled in, packages external) into bench/.out. */
+export async function bundle() {
+  const { build } = await import("esbuild");
+  mkdirSync(OUT, { recursive: true });
+  await build({
+    entryPoints: [path.join(BENCH, "src/micro.ts"), path.join(BENCH, "src/mint.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outdir: OUT,
+    outExtension: { ".js": ".mjs" },
+    logLevel: "warning",
+  });
+}
+
+/** What a regeneration keeps: the last build and its marker. */
+const KEPT_ON_REGENERATION = new Set([".next", ".bench-build", "next-env.d.ts"]);
+
+/**
+ * The apps "set up exactly as the README says": bench/templates/readme (pages only, no layout) with
+ * `scripts/init.mjs --protect /protected` applied, which copies lib/auth and writes the root layout with
+ * <AuthProvider>, middleware.ts, instrumentation.ts and the auth route handlers. `readme-proxy` is the same app with
+ * middleware.ts renamed to proxy.ts (Next 16's Node.js runtime), as the README's middleware section says.
+ * Generated on every run, so they always follow the library and init as they are now.
+ * @returns {Promise<Record<string, string[]>>} the files init wrote, per app
+ */
+export async function generateReadmeApps() {
+  const { initApp } = await import(pathToFileURL(path.join(ROOT, "scripts/init.mjs")).href);
+  /** @type {Record<string, string[]>} */
+  const written = {};
+  for (const [app, gate] of /** @type {const} */ ([
+    ["readme", "middleware"],
+    ["readme-proxy", "proxy"],
+  ])) {
+    const dir = path.join(APPS, app);
+    mkdirSync(dir, { recursive: true });
+    for (const entry of readdirSync(dir)) {
+      if (!KEPT_ON_REGENERATION.has(entry)) rmSync(path.join(dir, entry), { recursive: true, force: true });
+    }
+    cpSync(path.join(TEMPLATES, "readme"), dir, { recursive: true });
+    const report = initApp({ target: dir, protect: ["/protected"] });
+    const kept = report.files.filter((/** @type {{ result: string }} */ f) => f.result === "kept");
+    if (kept.length || report.warnings.length) {
+      throw new Error(`init into ${app}: ${JSON.stringify({ kept, warnings: report.warnings })}`);
+    }
+    const layout = readFileSync(path.join(dir, "app/layout.tsx"), "utf8");
+    if (!layout.includes("<AuthProvider>{children}</AuthProvider>")) {
+      throw new Error(`init into ${app}: the root layout has no <AuthProvider> around {children}:\n${layout}`);
+    }
+    if (gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
+    written[app] = report.files.map((/** @type {{ path: string }} */ f) => f.path).filter((p) => !p.startsWith("lib/auth/"));
+  }
+  return written;
+}
+
+/** @param {string} dir @returns {string[]} */
+function filesUnder(dir) {
+  /** @type {string[]} */
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if ([".next", "node_modules", "next-env.d.ts", ".bench-build"].includes(entry.name) || entry.name.endsWith(".tsbuildinfo")) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(full));
+    else out.push(full);
+  }
+  return out.sort();
+}
+
+/** A build is reused when nothing it is made from changed: its sources (with the library, for generated apps), the lockfile. */
+function buildInputsHash(app) {
+  const hash = createHash("sha256");
+  const inputs = [...filesUnder(path.join(APPS, app)), path.join(APPS, "next.config.shared.mjs"), path.join(BENCH, "package-lock.json")];
+  for (const file of inputs) hash.update(path.relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  return hash.digest("hex");
+}
+
+/**
+ * The route table `next build` prints: `┌ ○ /`, `├ ƒ /dyn/user`, ... as { "/": "○", "/dyn/user": "ƒ" }.
+ * ○ static (prerendered), ● SSG, ◐ partial prerender, ƒ dynamic (rendered per request).
+ * @param {string} output
+ */
+export function parseRouteTable(output) {
+  /** @type {Record<string, string>} */
+  const routes = {};
+  for (const line of output.split("\n")) {
+    const match = /^[┌├└│ ]\s*([○●◐ƒλ])\s+(\/\S*)/.exec(line);
+    if (match?.[1] && match[2]) routes[match[2]] = match[1];
+  }
+  const gate = /^\s*ƒ\s+(Proxy \(Middleware\)|Middleware|Proxy)\s*$/m.exec(output)?.[1] ?? null;
+  return { routes, gate };
+}
+
+/** The runtime the built app runs its middleware / proxy in, from the build's manifests. */
+function gateRuntime(app) {
+  const server = path.join(APPS, app, ".next/server");
+  try {
+    const edge = JSON.parse(readFileSync(path.join(server, "middleware-manifest.json"), "utf8"));
+    if (Object.keys(edge.middleware ?? {}).length > 0) return "edge";
+  } catch {
+    // no manifest
+  }
+  try {
+    const functions = JSON.parse(readFileSync(path.join(server, "functions-config-manifest.json"), "utf8"));
+    const entry = functions.functions?.["/_middleware"];
+    if (entry) return entry.runtime ?? "nodejs";
+  } catch {
+    // no manifest
+  }
+  return null;
+}
+
+/**
+ * @typedef {{ seconds: number, cached: boolean, routes: Record<string, string>, gate: string | null, gate_runtime: string | null }} BuildInfo
+ * @param {string[]} apps @returns {Promise<Record<string, BuildInfo>>}
+ */
+export async function buildApps(apps) {
+  /** @type {Record<string, BuildInfo>} */
+  const builds = {};
+  for (const app of apps) {
+    const marker = path.join(APPS, app, ".bench-build");
+    const hash = buildInputsHash(app);
+    /** @type {{ hash?: string, routes?: Record<string, string>, gate?: string | null }} */
+    let previous = {};
+    try {
+      previous = JSON.parse(readFileSync(marker, "utf8"));
+    } catch {
+      // no marker, or one from an older benchmark
+    }
+    if (!process.env["BENCH_REBUILD"] && previous.hash === hash && previous.routes && existsSync(path.join(APPS, app, ".next/BUILD_ID"))) {
+      builds[app] = { seconds: 0, cached: true, routes: previous.routes, gate: previous.gate ?? null, gate_runtime: gateRuntime(app) };
+      console.log(`· next build ${app}: unchanged, reused`);
+      continue;
+    }
+    const started = Date.now();
+    const output = await run(process.execPath, [NEXT_BIN, "build"], {
+      cwd: path.join(APPS, app),
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      timeoutMs: 5 * 60_000,
+      quiet: true,
+    });
+    const { routes, gate } = parseRouteTable(output);
+    if (!routes["/"]) throw new Error(`next build ${app}: no route table in its output\n${output.slice(-3000)}`);
+    writeFileSync(marker, JSON.stringify({ hash, routes, gate }));
+    builds[app] = { seconds: Math.round((Date.now() - started) / 100) / 10, cached: false, routes, gate, gate_runtime: gateRuntime(app) };
+    console.log(`· next build ${app}: ${builds[app].seconds} s`);
+  }
+  return builds;
+}

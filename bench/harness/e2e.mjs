@@ -1,0 +1,280 @@
+// @ts-check
+/**
+ * End to end: `next start` of each build, all started at the beginning of a round and stopped at its end, and
+ * autocannon against their pages one at a time, anonymous or with a valid cookie minted by that build's own library.
+ * Each build's checks (valid cookie accepted; missing, tampered or foreign one not) run before it is measured.
+ */
+import { check, get, load, median, round, tamper } from "./measure.mjs";
+import { startApp } from "./process.mjs";
+
+export const COOKIE_SECRET = "bench-cookie-secret-0123456789-abcdefghijklmnop";
+export const PEER_SECRET = "bench-peer-secret-0123456789-abcdefghijklmnopqr";
+export const CLIENT = { client_id: "bench", client_secret: "bench-client-secret-0123456789" };
+export const SUB = "110169484474386276334";
+const PAGE_TEXT = "hello from a server component";
+
+/** The builds, each an app under bench/apps. */
+export const E2E_BUILDS = [
+  { key: "plain", app: "plain", label: "no plugin (plain Next.js app)" },
+  { key: "readme", app: "readme", label: "this plugin as the README says, middleware.ts (edge)" },
+  { key: "proxy", app: "readme-proxy", label: "this plugin as the README says, proxy.ts (Node.js)" },
+  { key: "auth0", app: "auth0", label: "nextjs-auth0 4 as its README says (proxy.ts, every path)" },
+  { key: "authjs", app: "authjs", label: "next-auth 5 as its guide says (middleware.ts, SessionProvider)" },
+  { key: "empty", app: "empty-middleware", label: "an empty edge middleware on the README's matcher" },
+];
+
+/**
+ * What is measured: a page of a build, anonymous or with that build's valid cookie.
+ * `/` and `/protected` are the same one-line static page; only the matcher (or the peer's own rule) protects the latter.
+ * Measured in this order (reversed every other round), so that the cells a ratio compares run close together in time.
+ * @typedef {{ key: string, build: string, path: string, cookie: boolean, page: "static" | "protected" | "dynamic" }} Cell
+ * @type {Cell[]}
+ */
+export const CELLS = [
+  { key: "auth0_static", build: "auth0", path: "/", cookie: false, page: "static" },
+  { key: "readme_static", build: "readme", path: "/", cookie: false, page: "static" },
+  { key: "plain_static", build: "plain", path: "/", cookie: false, page: "static" },
+  { key: "authjs_static", build: "authjs", path: "/", cookie: false, page: "static" },
+  { key: "auth0_protected", build: "auth0", path: "/protected", cookie: true, page: "protected" },
+  { key: "empty_protected", build: "empty", path: "/protected", cookie: true, page: "protected" },
+  { key: "readme_static_logged_in", build: "readme", path: "/", cookie: true, page: "static" },
+  { key: "readme_protected", build: "readme", path: "/protected", cookie: true, page: "protected" },
+  { key: "proxy_protected", build: "proxy", path: "/protected", cookie: true, page: "protected" },
+  { key: "proxy_static_logged_in", build: "proxy", path: "/", cookie: true, page: "static" },
+  { key: "authjs_protected", build: "authjs", path: "/protected", cookie: true, page: "protected" },
+  { key: "plain_dynamic_anonymous", build: "plain", path: "/dyn/cookies", cookie: false, page: "dynamic" },
+  { key: "readme_dynamic_anonymous", build: "readme", path: "/dyn/user", cookie: false, page: "dynamic" },
+  { key: "readme_dynamic_logged_in", build: "readme", path: "/dyn/user", cookie: true, page: "dynamic" },
+  { key: "plain_dynamic_logged_in", build: "plain", path: "/dyn/cookies", cookie: true, page: "dynamic" },
+];
+
+/** Ratios of req/s, [numerator cell, denominator cell], each taken within a round, then the median over rounds. */
+export const RATIOS = {
+  static_page_vs_no_plugin_ratio: ["readme_static", "plain_static"],
+  dynamic_page_vs_cookies_anonymous_ratio: ["readme_dynamic_anonymous", "plain_dynamic_anonymous"],
+  dynamic_page_vs_cookies_logged_in_ratio: ["readme_dynamic_logged_in", "plain_dynamic_logged_in"],
+  middleware_protected_vs_unprotected_ratio: ["readme_protected", "readme_static_logged_in"],
+  proxy_protected_vs_unprotected_ratio: ["proxy_protected", "proxy_static_logged_in"],
+  proxy_vs_middleware_ratio: ["proxy_protected", "readme_protected"],
+  middleware_vs_empty_ratio: ["readme_protected", "empty_protected"],
+  middleware_vs_auth0_ratio: ["readme_protected", "auth0_protected"],
+  middleware_vs_authjs_ratio: ["readme_protected", "authjs_protected"],
+  proxy_vs_auth0_ratio: ["proxy_protected", "auth0_protected"],
+  auth0_static_page_vs_no_plugin_ratio: ["auth0_static", "plain_static"],
+  authjs_static_page_vs_no_plugin_ratio: ["authjs_static", "plain_static"],
+};
+
+/**
+ * The same kind of request to the app without the plugin: its static page (for static and protected pages, which are
+ * the same one-line page) or its dynamic page reading cookies(), anonymous or with the cookie.
+ * @param {Cell} cell
+ */
+export function plainCounterpart(cell) {
+  if (cell.page !== "dynamic") return "plain_static";
+  return cell.cookie ? "plain_dynamic_logged_in" : "plain_dynamic_anonymous";
+}
+
+/** The plugin's config for an app at `origin` (a provider that is never reached unless `idpOrigin` is given). */
+export function configToml(origin, idpOrigin = "http://127.0.0.1:9") {
+  return `[auth]
+redirect_uri = "${origin}/oauth2callback"
+cookie_secret = "${COOKIE_SECRET}"
+client_id = "${CLIENT.client_id}"
+client_secret = "${CLIENT.client_secret}"
+server_metadata_url = "${idpOrigin}/.well-known/openid-configuration"
+`;
+}
+
+/** @param {string} origin @param {string} what */
+async function staticPage(origin, what, path = "/", cookie = undefined) {
+  const page = await get(`${origin}${path}`, cookie);
+  check(page.status === 200 && page.text.includes(PAGE_TEXT), `${what}: ${path} answers the page (got ${page.status})`);
+  return page;
+}
+
+/** Environment, a valid cookie and the checks of each build. @param {any} mint */
+function setups(mint) {
+  const ours = (origin) => mint.oursCookie(COOKIE_SECRET, origin, SUB);
+  /** The README setup's gate, as middleware.ts or proxy.ts. @param {string} what */
+  const gateChecks = (what) => async (origin, cookie) => {
+    const home = await staticPage(origin, what);
+    check(home.setCookie.length === 0, `${what}: no Set-Cookie on the home page`);
+    const ok = await staticPage(origin, `${what} (valid cookie)`, "/protected", cookie);
+    check(ok.setCookie.length === 0, `${what}: no Set-Cookie on an ordinary request`);
+    for (const [name, sent] of [
+      ["no cookie", undefined],
+      ["a tampered cookie", tamper(cookie)],
+      ["a cookie sealed with another secret", await mint.oursCookie(PEER_SECRET, origin, SUB)],
+    ]) {
+      const refused = await get(`${origin}/protected`, sent);
+      check(refused.status === 307 && refused.location.includes("/auth/login"), `${what}: /protected with ${name} is sent to log in (got ${refused.status})`);
+    }
+  };
+  return {
+    plain: {
+      env: () => ({}),
+      cookie: ours,
+      async check(origin, cookie) {
+        await staticPage(origin, "plain");
+        check((await get(`${origin}/dyn/cookies`, cookie)).text.includes("cookie"), "plain: /dyn/cookies reads the cookie");
+        check((await get(`${origin}/dyn/cookies`)).text.includes("nobody"), "plain: /dyn/cookies without a cookie");
+      },
+    },
+    readme: {
+      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
+      cookie: ours,
+      async check(origin, cookie) {
+        await gateChecks("README setup")(origin, cookie);
+        check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), "getUser() page: the valid cookie is read");
+        check((await get(`${origin}/dyn/user`, tamper(cookie))).text.includes("nobody"), "getUser() page: a tampered cookie is not");
+        check((await get(`${origin}/dyn/user`)).text.includes("nobody"), "getUser() page: anonymous");
+      },
+    },
+    proxy: {
+      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
+      cookie: ours,
+      check: gateChecks("README setup with proxy.ts"),
+    },
+    auth0: {
+      env: (port) => ({
+        AUTH0_DOMAIN: "bench.example.auth0.com",
+        AUTH0_CLIENT_ID: "bench",
+        AUTH0_CLIENT_SECRET: "bench-client-secret",
+        AUTH0_SECRET: PEER_SECRET,
+        APP_BASE_URL: `http://127.0.0.1:${port}`,
+      }),
+      cookie: () => mint.auth0Cookie(PEER_SECRET, SUB),
+      async check(origin, cookie) {
+        await staticPage(origin, "auth0");
+        const ok = await staticPage(origin, "auth0 (valid cookie)", "/protected", cookie);
+        check(ok.setCookie.some((c) => c.startsWith("__session=") && !/max-age=0/i.test(c)), "auth0: the session is rolled (re-encrypted, Set-Cookie)");
+        const profile = await get(`${origin}/auth/profile`, cookie);
+        check(profile.status === 200 && profile.text.includes(SUB), `auth0: /auth/profile with the cookie shows the user (got ${profile.status})`);
+        for (const [name, sent] of [
+          ["no cookie", undefined],
+          ["a tampered cookie", tamper(cookie)],
+        ]) {
+          const refused = await get(`${origin}/protected`, sent);
+          check(refused.status >= 300 && refused.status < 400 && refused.location.includes("/auth/login"), `auth0: /protected with ${name} is sent to log in (got ${refused.status})`);
+        }
+      },
+    },
+    authjs: {
+      env: () => ({ AUTH_SECRET: PEER_SECRET }),
+      cookie: () => mint.authjsCookie(PEER_SECRET, SUB),
+      async check(origin, cookie) {
+        await staticPage(origin, "authjs");
+        const ok = await staticPage(origin, "authjs (valid cookie)", "/protected", cookie);
+        check(ok.setCookie.some((c) => c.startsWith("authjs.session-token=")), "authjs: the session is re-encoded (Set-Cookie)");
+        for (const [name, sent] of [
+          ["no cookie", undefined],
+          ["a tampered cookie", tamper(cookie)],
+        ]) {
+          const refused = await get(`${origin}/protected`, sent);
+          check(refused.status >= 300 && refused.status < 400 && refused.location.includes("signin"), `authjs: /protected with ${name} is sent to sign in (got ${refused.status})`);
+        }
+      },
+    },
+    empty: {
+      env: () => ({}),
+      cookie: ours,
+      check: (origin, cookie) => staticPage(origin, "empty middleware", "/protected", cookie),
+    },
+  };
+}
+
+/**
+ * Every round starts all the builds (each checked first), measures every cell in CELLS order (reversed in even
+ * rounds), and stops them: an idle `next start` costs nothing, so each ratio compares windows a few seconds apart.
+ * @param {any} mint
+ * @param {{ rounds: number, seconds: number, warmup: number, connections: number }} settings
+ * @param {number} deadline
+ */
+export async function e2e(mint, settings, deadline) {
+  const setup = setups(mint);
+  /** @type {Array<Record<string, unknown>>} */
+  const raw = [];
+  /** How each build served its home page: from the prerendered HTML, or rendered for the request. */
+  /** @type {Record<string, { status: number, prerendered: boolean, cache_control: string | null }>} */
+  const served = {};
+  for (let round = 1; round <= settings.rounds; round++) {
+    /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string }>} */
+    const running = new Map();
+    try {
+      for (const build of E2E_BUILDS) {
+        const s = setup[/** @type {keyof ReturnType<typeof setups>} */ (build.key)];
+        const server = await startApp(build.app, s.env);
+        running.set(build.key, { server, cookie: "" });
+        const cookie = /** @type {string} */ (await s.cookie(server.origin));
+        try {
+          await s.check(server.origin, cookie);
+        } catch (error) {
+          console.error(server.log());
+          throw error;
+        }
+        running.set(build.key, { server, cookie });
+        if (round === 1) {
+          const home = await get(`${server.origin}/`);
+          const prerender = home.headers.get("x-nextjs-prerender") ?? "";
+          served[build.key] = { status: home.status, prerendered: /\b1\b/.test(prerender), cache_control: home.headers.get("cache-control") };
+        }
+      }
+      for (const cell of round % 2 ? CELLS : [...CELLS].reverse()) {
+        if (Date.now() > deadline) throw new Error("deadline reached");
+        const target = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(cell.build));
+        const url = `${target.server.origin}${cell.path}`;
+        const sent = cell.cookie ? target.cookie : undefined;
+        // Every page is warmed up on its own: the first request through an edge middleware, for one, starts its sandbox.
+        await load(url, sent, settings.warmup, settings.connections);
+        const measured = await load(url, sent, settings.seconds, settings.connections);
+        if (measured.non2xx > 0 || measured.errors > 0) {
+          console.error(target.server.log());
+          throw new Error(`${cell.key}: ${measured.non2xx} non-2xx and ${measured.errors} errors under load`);
+        }
+        raw.push({ round, cell: cell.key, build: cell.build, path: cell.path, cookie: cell.cookie, ...measured });
+        console.log(`  round ${round} ${cell.key.padEnd(26)} ${String(measured.rps).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  cpu ${measured.busy}`);
+      }
+    } finally {
+      for (const { server } of running.values()) await server.stop();
+    }
+  }
+  return { raw, served };
+}
+
+/**
+ * Metrics of the end-to-end section: per cell the median req/s, p50 and p99 over the rounds used, and every ratio.
+ * Rounds in which something else loaded the machine are set aside when at least two clean ones remain.
+ * @param {Array<Record<string, any>>} raw @param {number} rounds @param {number} contendedCpu
+ */
+export function e2eMetrics(raw, rounds, contendedCpu) {
+  /** @type {Record<string, unknown>} */
+  const metrics = {};
+  const all = Array.from({ length: rounds }, (_, i) => i + 1);
+  const contended = all.filter((r) => raw.some((x) => x["round"] === r && typeof x["busy"] === "number" && x["busy"] >= contendedCpu));
+  const clean = all.filter((r) => !contended.includes(r));
+  const used = clean.length >= 2 ? clean : all;
+  metrics["e2e_rounds_used"] = used;
+  metrics["e2e_rounds_contended"] = contended;
+  const rows = (cell) => raw.filter((r) => r["cell"] === cell && used.includes(r["round"]));
+  for (const cell of CELLS) {
+    metrics[`e2e_${cell.key}_rps`] = round(median(rows(cell.key).map((r) => r["rps"])), 1);
+    metrics[`e2e_${cell.key}_p50_ms`] = median(rows(cell.key).map((r) => r["p50"]));
+    metrics[`e2e_${cell.key}_p99_ms`] = median(rows(cell.key).map((r) => r["p99"]));
+  }
+  /** @param {string} a @param {string} b */
+  const paired = (a, b) => {
+    const ratios = [];
+    for (const r of used) {
+      const x = raw.find((row) => row["round"] === r && row["cell"] === a);
+      const y = raw.find((row) => row["round"] === r && row["cell"] === b);
+      if (x && y) ratios.push(x["rps"] / y["rps"]);
+    }
+    return round(median(ratios), 3);
+  };
+  for (const [name, [a, b]] of Object.entries(RATIOS)) metrics[name] = paired(a, b);
+  for (const cell of CELLS) metrics[`e2e_${cell.key}_vs_plain`] = paired(cell.key, plainCounterpart(cell));
+  const anonymous = /** @type {number} */ (metrics["dynamic_page_vs_cookies_anonymous_ratio"]);
+  const loggedIn = /** @type {number} */ (metrics["dynamic_page_vs_cookies_logged_in_ratio"]);
+  metrics["dynamic_page_vs_cookies_ratio"] = Math.min(anonymous, loggedIn);
+  return metrics;
+}

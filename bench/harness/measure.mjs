@@ -1,0 +1,81 @@
+// @ts-check
+/** Load generation (autocannon), machine-busy readings, and small statistics shared by the sections. */
+import { readFileSync } from "node:fs";
+
+/** @param {number} x @param {number} [digits] */
+export function round(x, digits = 2) {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** @param {number[]} xs */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? /** @type {number} */ (s[m]) : (/** @type {number} */ (s[m - 1]) + /** @type {number} */ (s[m])) / 2;
+}
+
+/** Machine-wide CPU busy fraction between two /proc/stat readings (Linux), for marking contended windows. */
+function cpuTimes() {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+    const values = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    return { idle, total: values.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+/** @param {ReturnType<typeof cpuTimes>} a @param {ReturnType<typeof cpuTimes>} b */
+function busyBetween(a, b) {
+  if (!a || !b || b.total === a.total) return null;
+  return round(1 - (b.idle - a.idle) / (b.total - a.total), 3);
+}
+
+/** @type {any} */
+let autocannon;
+
+/**
+ * @typedef {{ rps: number, p50: number, p99: number, mean: number, requests: number, non2xx: number, errors: number, busy: number | null }} LoadResult
+ * @param {string} url @param {string | undefined} cookie @param {number} seconds @param {number} connections
+ * @returns {Promise<LoadResult>}
+ */
+export async function load(url, cookie, seconds, connections) {
+  autocannon ??= (await import("autocannon")).default;
+  const before = cpuTimes();
+  const result = await autocannon({ url, connections, duration: seconds, headers: cookie ? { cookie } : {}, timeout: 10 });
+  return {
+    rps: round(result.requests.average, 1),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: round(result.latency.average, 2),
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    busy: busyBetween(before, cpuTimes()),
+  };
+}
+
+/** @param {string} url @param {string | undefined} [cookie] */
+export async function get(url, cookie) {
+  const response = await fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(10_000) });
+  return {
+    status: response.status,
+    location: response.headers.get("location") ?? "",
+    setCookie: response.headers.getSetCookie(),
+    headers: response.headers,
+    text: await response.text(),
+  };
+}
+
+/** @param {boolean} ok @param {string} what */
+export function check(ok, what) {
+  if (!ok) throw new Error(`check failed: ${what}`);
+}
+
+/** A cookie with one character changed near its end (inside the MAC or the ciphertext). @param {string} cookie */
+export function tamper(cookie) {
+  const at = cookie.length - 12;
+  return cookie.slice(0, at) + (cookie[at] === "A" ? "B" : "A") + cookie.slice(at + 1);
+}

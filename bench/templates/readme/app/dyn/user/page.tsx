@@ -1,0 +1,6 @@
+import { getUser } from "@/lib/auth";
+
+export default async function Page() {
+  const user = await getUser();
+  return <p>hello {user.is_logged_in ? String(user.sub) : "nobody"}</p>;
+}
