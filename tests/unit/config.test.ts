@@ -813,13 +813,16 @@ describe("deployment settings from the environment", () => {
     expect(state.config.callbackPaths).toEqual(["/docs/oauth2callback", "/docs/callbacks/okta"]);
   });
 
-  it.each(["/auth/login", "/auth/logout/"])("refuses a redirect_uri at the library's own route %s", (path) => {
-    const text = shared(DEFAULT_PROVIDER_KEYS, `http://localhost:3000${path}`);
-    const error = only(invalid(text));
-    expect(error.code).toBe("INVALID_VALUE");
-    expect(error.message).toContain("points at the library's");
-    expect(error.fix).toContain("/oauth2callback");
-  });
+  it.each(["/auth/login", "/auth/logout/", "/auth/user"])(
+    "refuses a redirect_uri at the library's own route %s",
+    (path) => {
+      const text = shared(DEFAULT_PROVIDER_KEYS, `http://localhost:3000${path}`);
+      const error = only(invalid(text));
+      expect(error.code).toBe("INVALID_VALUE");
+      expect(error.message).toContain("points at the library's");
+      expect(error.fix).toContain("/oauth2callback");
+    },
+  );
 
   it("accepts a redirect_uri at /auth/callback, at the root, or at any other path", () => {
     for (const path of ["/auth/callback", "/", "/api/auth/callback/google", "/auth/loginhelp"]) {

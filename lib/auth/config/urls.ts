@@ -1,4 +1,4 @@
-import { isAuthRoute, LOGIN_ROUTE, LOGOUT_ROUTE } from "./base-path";
+import { isAuthRoute, LOGIN_ROUTE, LOGOUT_ROUTE, USER_ROUTE } from "./base-path";
 import { AuthConfigError } from "./errors";
 import type { ParseOptions } from "./keys";
 import { readString, typoHint, type Table, type Where } from "./values";
@@ -62,7 +62,7 @@ export function readUrl(
     return undefined;
   }
   const appPath = url.pathname.slice(basePath.length) || "/";
-  if (isAuthRoute(appPath, [LOGIN_ROUTE, LOGOUT_ROUTE])) {
+  if (isAuthRoute(appPath, [LOGIN_ROUTE, LOGOUT_ROUTE, USER_ROUTE])) {
     errors.push(
       new AuthConfigError(
         "INVALID_VALUE",
