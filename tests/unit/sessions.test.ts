@@ -14,7 +14,8 @@ import { refusedRefreshTokens } from "@/lib/auth/server/refresh-registry";
 import { accessTokenFromCookies } from "@/lib/auth/server/session-tokens";
 import { userFromCookies } from "@/lib/auth/user/from-cookies";
 import type { Jar } from "../support/cookie-jar";
-import { logIn } from "../support/oidc-login";
+import { handleLogout } from "@/lib/auth/routes/logout";
+import { logIn, request } from "../support/oidc-login";
 
 /**
  * getAccessToken() and refreshUser() against the real local OpenID Provider with rotating refresh tokens: the login
@@ -242,6 +243,18 @@ describe("getAccessToken()", () => {
       code: "UNKNOWN_PROVIDER",
     });
     expect((await accessTokenFromCookies(jar.cookies, config, { provider: "default" })).accessToken).toBeTruthy();
+  });
+});
+
+describe("logout", () => {
+  it("deletes the tokens cookie with the identity", async () => {
+    setConfig();
+    const jar = await logIn(APP, "max");
+    expect(jar.cookies.has("auth_tokens")).toBe(true);
+    const response = await handleLogout(request(`${APP}/auth/logout`, jar));
+    jar.apply(response);
+    expect(jar.cookies.has("auth_tokens")).toBe(false);
+    expect(jar.cookies.has("auth_user")).toBe(false);
   });
 });
 
