@@ -9,6 +9,7 @@ import {
   type ParseOptions,
 } from "./keys";
 import { readProvider } from "./provider";
+import { readSessionPolicy } from "./session-policy";
 import { readCookieSecrets, readExposeTokens, readLogoutParams } from "./shared";
 import { nearest, unknownKeyWarning } from "./suggest";
 import type { AuthConfig, ConfigState, ProviderConfig } from "./types";
@@ -72,6 +73,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const cookieSecrets = readCookieSecrets(auth, here, errors);
   const exposeTokens = readExposeTokens(auth, here, errors);
   const sharedLogoutParams = readLogoutParams(auth, here, errors, warnings);
+  const session = readSessionPolicy(auth, here, errors);
 
   const providerTables = new Map<string, Table>();
   /** Keys of [auth] that can only be meant as a provider, but are not a table (`google = "..."`). */
@@ -139,6 +141,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
     secure: new URL(publicRedirectUri).protocol === "https:",
     cookieSecrets,
     exposeTokens,
+    session,
     providers,
     providerErrors,
     callbackPaths,

@@ -5,6 +5,7 @@ import { identityDeletions, readIdentity } from "../cookie/identity";
 import type { CookieJar, CookieWrite } from "../cookie/serialize";
 import { logoutCookie, logoutDeletion } from "../cookie/logout-transaction";
 import { sessionIsCurrent } from "../cookie/session";
+import { tokensDeletion } from "../cookie/tokens";
 import { allTransactionDeletions } from "../cookie/transaction";
 import { getServerMetadata } from "../protocol/discovery";
 import { describeError } from "../protocol/http";
@@ -55,13 +56,18 @@ export async function endSession(
       location: undefined,
       cookies: [true, false].flatMap((secure) => [
         ...identityDeletions(jar, secure),
+        ...tokensDeletion(jar, secure),
         ...allTransactionDeletions(jar, secure),
         ...logoutDeletion(jar, secure),
       ]),
     };
   }
   const options = { secrets: config.cookieSecrets, secure: config.secure };
-  const cookies = [...identityDeletions(jar, config.secure), ...allTransactionDeletions(jar, config.secure)];
+  const cookies = [
+    ...identityDeletions(jar, config.secure),
+    ...tokensDeletion(jar, config.secure),
+    ...allTransactionDeletions(jar, config.secure),
+  ];
   let location: URL | undefined;
   try {
     const identity = await readIdentity(jar, options);
