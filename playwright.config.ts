@@ -33,6 +33,10 @@ import {
   REPLICA_PORTS,
   REPLICA_TOML,
   SECRETS_FILE,
+  ACCESS_TOKEN_TTL_S,
+  SESSIONS_CLIENT,
+  SESSIONS_IDP_ORIGIN,
+  SESSIONS_IDP_PORT,
 } from "./tests/e2e/env";
 
 /** The same build served again with another config (config is read at run time, never built in). */
@@ -89,6 +93,13 @@ export default defineConfig({
     {
       command: `node scripts/local-idp.mjs --conformant --port ${CONFORMANT_IDP_PORT} --client '${CONFORMANT_CLIENT.id}:${CONFORMANT_CLIENT.secret}:${REDIRECT_URI}'`,
       url: `http://127.0.0.1:${CONFORMANT_IDP_PORT}/__health`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      // Short access tokens and rotating refresh tokens, for tests/e2e/sessions.spec.ts (behind the balancer).
+      command: `node scripts/local-idp.mjs --port ${SESSIONS_IDP_PORT} --access-token-ttl ${ACCESS_TOKEN_TTL_S} --refresh-tokens rotate --reuse-grace 10 --client '${SESSIONS_CLIENT.id}:${SESSIONS_CLIENT.secret}:${BALANCER_ORIGIN}/oauth2callback'`,
+      url: `${SESSIONS_IDP_ORIGIN}/__health`,
       reuseExistingServer: false,
       stdout: "pipe",
     },

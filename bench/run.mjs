@@ -5,7 +5,8 @@
  * bench/results/latest.json (`node bench/report.mjs` turns that into the README's Markdown).
  *
  * 1. In process (bench/src/micro.ts): µs to turn an identity cookie into a user, the same cookie again and again and a
- *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor.
+ *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor; and
+ *    (bench/sessions.mjs) µs per getAccessToken() with a valid token, and the provider requests of one refresh.
  * 2. End to end (harness/e2e.mjs): `next build` + `next start` of six apps, interleaved round by round: the same small
  *    app without the plugin; set up as the README says (scripts/init.mjs: <AuthProvider> in the root layout,
  *    middleware.ts protecting /protected, instrumentation.ts, the auth routes), and the same with proxy.ts;
@@ -31,6 +32,7 @@ import { median, round } from "./harness/measure.mjs";
 import { BENCH, OUT, RESULTS, ROOT } from "./harness/paths.mjs";
 import { killAll, run } from "./harness/process.mjs";
 import { DEFAULT_ROUNDS, DEFAULT_SECONDS, evaluateTargets, printConsole } from "./harness/report.mjs";
+import { sessionRows } from "./sessions.mjs";
 
 const num = (name, fallback) => {
   const value = Number(process.env[name]);
@@ -92,6 +94,11 @@ async function main() {
       metrics[`${name}_us`] = us;
       console.log(`  ${name.padEnd(22)} ${String(us).padStart(8)}  (rounds ${rounds.join(" ")})`);
     }
+    // getAccessToken() with a valid token, and the provider requests of one refresh (bench/sessions.mjs).
+    const sessions = await sessionRows({ out: OUT, ops: SETTINGS.micro_ops, rounds: SETTINGS.micro_rounds });
+    rawResults["sessions"] = sessions.raw;
+    Object.assign(metrics, sessions.metrics);
+    for (const [name, value] of Object.entries(sessions.metrics)) console.log(`  ${name.padEnd(28)} ${value}`);
     sectionDone("micro");
   }
 

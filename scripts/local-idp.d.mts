@@ -18,6 +18,15 @@ export interface LocalIdpOptions {
    * `prompt=select_account` refused as unsupported (oidc-provider's default).
    */
   conformant?: boolean;
+  /** Lifetime of access tokens, in seconds. Default 3600. */
+  accessTokenTtl?: number;
+  /**
+   * Refresh tokens (issued for `offline_access`): "rotate" issues a new one on every refresh and refuses a used one
+   * (revoking the grant); "keep" keeps the same one valid. Default: oidc-provider's (rotate once 70% of its life passed).
+   */
+  refreshTokens?: "rotate" | "keep";
+  /** Seconds a used refresh token is still accepted once more (Okta's grace period, Auth0's reuse interval). Default 0. */
+  reuseGrace?: number;
 }
 
 export interface LocalIdp {

@@ -3,8 +3,15 @@
  * Local OpenID Provider for development (`npm run dev`) and end-to-end tests.
  *
  * A thin wrapper around `oidc-provider`: any user name signs in (no password),
- * there is no consent screen, and a few test hooks (`/__requests`, `/__logouts`,
- * `/__health`) let tests assert on what the relying party did.
+ * there is no consent screen, and a few test hooks (`/__requests`, `/__grants`, `/__logouts`,
+ * `/__health`) let tests assert on what the relying party did; `/__claims` and `/__revoke` change a user's claims
+ * and revoke their grants (refresh tokens) as an administrator would.
+ *
+ * Refresh tokens are issued to a client that asks for `offline_access` (as Okta, Auth0, Keycloak and Entra do;
+ * `prompt=consent` is added for it). Options for tests of sessions: `accessTokenTtl` (seconds), `refreshTokens`
+ * ("rotate": a new refresh token on every refresh, a used one refused and the grant revoked, as oidc-provider does;
+ * "keep": the same one stays valid), and `reuseGrace` (seconds a used refresh token is still accepted once more, like
+ * Okta's grace period and Auth0's reuse interval).
  *
  * Library use:
  *   import { startLocalIdp } from "./scripts/local-idp.mjs";
@@ -26,7 +33,8 @@ import { exportJWK, generateKeyPair } from "jose";
 /**
  * `conformant: true` behaves like a stock, spec-conformant provider: profile and email claims only from the userinfo
  * endpoint (OIDC Core §5.4), and `prompt=select_account` refused as unsupported (oidc-provider's default).
- * @typedef {{ port?: number, host?: string, clients: LocalClient[], quiet?: boolean, conformant?: boolean }} LocalIdpOptions
+ * @typedef {{ port?: number, host?: string, clients: LocalClient[], quiet?: boolean, conformant?: boolean,
+ *   accessTokenTtl?: number, refreshTokens?: "rotate" | "keep", reuseGrace?: number }} LocalIdpOptions
  */
 /** @typedef {{ issuer: string, port: number, close(): Promise<void> }} LocalIdp */
 /** @typedef {import("node:http").IncomingMessage} Req */
@@ -156,8 +164,11 @@ class MemoryStore {
     }
   }
 
-  /** @param {MemoryStore} store */
-  static adapterFactory(store) {
+  /**
+   * @param {MemoryStore} store
+   * @param {number} [reuseGrace] seconds a consumed refresh token still reads as unused
+   */
+  static adapterFactory(store, reuseGrace = 0) {
     /** @param {string} model */
     return (model) => {
       /** @param {string} id */
@@ -179,7 +190,11 @@ class MemoryStore {
         },
         /** @param {string} id */
         async find(id) {
-          return store.get(keyFor(id));
+          const payload = store.get(keyFor(id));
+          const consumedAt = payload?.consumed;
+          if (model === "RefreshToken" && typeof consumedAt === "number" && Date.now() / 1000 - consumedAt < reuseGrace)
+            return { ...payload, consumed: undefined };
+          return payload;
         },
         /** @param {string} uid */
         async findByUid(uid) {
@@ -277,12 +292,13 @@ function rewritePrompt(prompt) {
 
 /**
  * @param {URLSearchParams} params
+ * @param {boolean} [offline] `offline_access` was asked for: oidc-provider grants it only with prompt=consent
  * @returns {boolean} whether params changed
  */
-function rewritePromptParam(params) {
+function rewritePromptParam(params, offline = false) {
   const prompt = params.get("prompt");
   if (prompt == null) return false;
-  const rewritten = rewritePrompt(prompt);
+  const rewritten = rewritePrompt(offline ? `${prompt} consent` : prompt);
   if (rewritten === prompt && params.getAll("prompt").length === 1) return false;
   params.set("prompt", rewritten);
   return true;
@@ -442,7 +458,16 @@ function validateClient(value, where) {
  * @param {LocalIdpOptions} options
  * @returns {Promise<LocalIdp>}
  */
-export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, quiet = false, conformant = false }) {
+export async function startLocalIdp({
+  port = 9400,
+  host = "127.0.0.1",
+  clients,
+  quiet = false,
+  conformant = false,
+  accessTokenTtl = 3600,
+  refreshTokens,
+  reuseGrace = 0,
+}) {
   if (!Array.isArray(clients) || clients.length === 0) {
     throw new TypeError("startLocalIdp: at least one client is required");
   }
@@ -459,6 +484,9 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
   const requestCounts = new Map();
   /** @type {Record<string, string>[]} */
   const logouts = [];
+  /** Successful token grants by `grant_type` and by `grant_type:account`. */
+  /** @type {Map<string, number>} */
+  const grantCounts = new Map();
   const store = new MemoryStore();
 
   /** @type {any} */
@@ -502,6 +530,25 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
     } else if (url.pathname === "/__requests/reset" && req.method === "POST") {
       requestCounts.clear();
       json({});
+    } else if (url.pathname === "/__grants" && req.method === "GET") {
+      json(Object.fromEntries(grantCounts));
+    } else if (url.pathname === "/__claims" && req.method === "POST") {
+      // { "account": "alice", "claims": { "groups": ["new"] } }: the claims the next ID token or userinfo answer has.
+      const body = JSON.parse((await readBody(req)).toString("utf8"));
+      if (typeof body?.account !== "string" || !isPlainObject(body.claims)) return send(res, 400, "text/plain", "");
+      extraClaims.set(body.account, { ...extraClaims.get(body.account), ...body.claims });
+      json({});
+    } else if (url.pathname === "/__revoke" && req.method === "POST") {
+      // ?account=alice: every grant, refresh token and access token of that account is revoked.
+      const account = url.searchParams.get("account");
+      let revoked = 0;
+      for (const [key, entry] of [...store.entries]) {
+        if (entry.payload?.accountId === account && /^(Grant|RefreshToken|AccessToken):/.test(key)) {
+          store.delete(key);
+          revoked++;
+        }
+      }
+      json({ revoked });
     } else if (url.pathname === "/__logouts" && req.method === "GET") {
       json(logouts);
     } else {
@@ -688,7 +735,8 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
       }
       if (url.pathname === "/auth" && req.method === "GET" && !conformant) {
         // oidc-provider rejects prompt=select_account; treat it as prompt=login.
-        if (rewritePromptParam(url.searchParams)) req.url = `${url.pathname}?${url.searchParams}`;
+        const offline = (url.searchParams.get("scope") ?? "").split(" ").includes("offline_access");
+        if (rewritePromptParam(url.searchParams, offline)) req.url = `${url.pathname}?${url.searchParams}`;
       } else if (url.pathname === "/session/end" && req.method === "GET") {
         if (url.searchParams.has(RECORDED_MARKER)) {
           url.searchParams.delete(RECORDED_MARKER); // already recorded when it was POSTed
@@ -729,13 +777,13 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
   issuer = `http://${urlHost}:${actualPort}`;
 
   const configuration = {
-    adapter: MemoryStore.adapterFactory(store),
+    adapter: MemoryStore.adapterFactory(store, reuseGrace),
     clients: localClients.map((client) => ({
       client_id: client.client_id,
       client_secret: client.client_secret,
       redirect_uris: client.redirect_uris,
       post_logout_redirect_uris: client.post_logout_redirect_uris ?? client.redirect_uris,
-      grant_types: ["authorization_code"],
+      grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
       token_endpoint_auth_method: "client_secret_basic", // oidc-provider also accepts client_secret_post for it
     })),
@@ -752,8 +800,9 @@ export async function startLocalIdp({ port = 9400, host = "127.0.0.1", clients, 
     claims: CLAIMS,
     conformIdTokenClaims: conformant,
     pkce: { required: () => true },
+    ...(refreshTokens === undefined ? {} : { rotateRefreshToken: refreshTokens === "rotate" }),
     ttl: {
-      AccessToken: 3600,
+      AccessToken: accessTokenTtl,
       AuthorizationCode: 600,
       ClientCredentials: 600,
       IdToken: 3600,
@@ -841,6 +890,11 @@ ${Object.entries(out)
       restore();
     }
     provider.on("server_error", (/** @type {any} */ _ctx, /** @type {unknown} */ error) => logError(error));
+    provider.on("grant.success", (/** @type {any} */ ctx) => {
+      const type = String(ctx.oidc.params?.grant_type ?? "");
+      const account = ctx.oidc.entities?.Account?.accountId ?? ctx.oidc.account?.accountId;
+      for (const key of [type, `${type}:${account}`]) grantCounts.set(key, (grantCounts.get(key) ?? 0) + 1);
+    });
     providerCallback = provider.callback();
   } catch (error) {
     server.close();
@@ -873,6 +927,7 @@ ${Object.entries(out)
 // ---------------------------------------------------------------------------
 
 const USAGE = `Usage: node scripts/local-idp.mjs [--port 9400] [--host 127.0.0.1] [--quiet] [--conformant]
+         [--access-token-ttl SECONDS] [--refresh-tokens rotate|keep] [--reuse-grace SECONDS]
          --client 'client_id:client_secret:http://localhost:3000/cb[,http://localhost:3000/cb2]' [--client ...]
 Env alternatives: LOCAL_IDP_PORT, LOCAL_IDP_CLIENTS (JSON array of {client_id, client_secret, redirect_uris})`;
 
@@ -915,6 +970,8 @@ function parseCli(argv, env) {
   let quiet = false;
   let conformant = false;
   let help = false;
+  /** @type {{ accessTokenTtl?: number, refreshTokens?: "rotate" | "keep", reuseGrace?: number }} */
+  const sessions = {};
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
@@ -942,6 +999,18 @@ function parseCli(argv, env) {
       case "--conformant":
         conformant = true;
         break;
+      case "--access-token-ttl":
+        sessions.accessTokenTtl = parseSeconds(value(), name);
+        break;
+      case "--reuse-grace":
+        sessions.reuseGrace = parseSeconds(value(), name);
+        break;
+      case "--refresh-tokens": {
+        const mode = value();
+        if (mode !== "rotate" && mode !== "keep") throw new TypeError(`${name} must be "rotate" or "keep"`);
+        sessions.refreshTokens = mode;
+        break;
+      }
       case "-h":
       case "--help":
         help = true;
@@ -962,7 +1031,14 @@ function parseCli(argv, env) {
     if (!Array.isArray(parsed)) throw new TypeError("LOCAL_IDP_CLIENTS must be a JSON array");
     parsed.forEach((client, i) => clients.push(validateClient(client, `LOCAL_IDP_CLIENTS[${i}]`)));
   }
-  return { port: port ?? 9400, host, clients, quiet, conformant, help };
+  return { port: port ?? 9400, host, clients, quiet, conformant, help, ...sessions };
+}
+
+/** @param {string} value @param {string} where */
+function parseSeconds(value, where) {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0) throw new TypeError(`${where}: expected whole seconds, got ${value}`);
+  return seconds;
 }
 
 /** @param {string} value @param {string} where */

@@ -2,6 +2,7 @@ import { Suspense } from "react";
 import { login, logout } from "streamlit-auth-nextjs";
 import { AuthButtons } from "../components/auth-buttons";
 import { ClientUser } from "../components/client-user";
+import { RefreshClaims } from "../components/refresh-claims";
 import { SiteHeader } from "../components/site-header";
 import { UserBadge } from "../components/user-badge";
 
@@ -37,6 +38,7 @@ export default function StaticPage() {
         <Suspense fallback={<pre data-testid="client-user-pending">…</pre>}>
           <ClientUser />
         </Suspense>
+        <RefreshClaims />
       </section>
     </main>
   );

@@ -20,6 +20,8 @@ export const TARGET_ROWS = [
   { name: "identity_read_repeat_us", target: "≤ 20", test: (v) => v <= 20, what: "µs from an identity cookie to the user object, the same cookie again (in process)" },
   { name: "identity_read_cold_us", target: "≤ authjs_decode_us", test: (v, m) => v <= m["authjs_decode_us"], what: "the same, a never-seen cookie each time" },
   { name: "warm_login_backchannel_requests", target: "= 1", test: (v) => v === 1, what: "requests the server makes to the provider per login once warm" },
+  { name: "get_access_token_hot_us", target: "≤ 20", test: (v) => v <= 20, what: "µs per `getAccessToken()` while the stored access token is valid (no refresh; in process)" },
+  { name: "refresh_backchannel_requests", target: "= 1", test: (v) => v === 1, what: "requests the server makes to the provider to refresh an access token (`refresh_token` grant)" },
   { name: "client_user_js_gzip_bytes", target: "≤ 1024", test: (v) => v <= 1024, what: "client JavaScript that `useUser()` and `<AuthProvider>` add (gzip)" },
   { name: "first_render_requests", target: "= 0", test: (v) => v === 0, what: "requests `useUser()` makes on a page rendered per request (it calls `getUser()`)" },
   { name: "static_page_user_requests", target: "≤ 1", test: (v) => v <= 1, what: "requests `useUser()` makes on a static page, per page load" },

@@ -4,9 +4,10 @@
  *
  * ```tsx
  * "use client";
- * import { login, logout } from "streamlit-auth-nextjs/actions";
+ * import { login, logout, refreshUser } from "streamlit-auth-nextjs/actions";
  * ```
  *
  * Each lives in a `"use server"` module, so a client bundle gets only a reference to call, never their code.
  */
 export { login, logout } from "./server/actions.js";
+export { refreshUser } from "./server/refresh-user.js";

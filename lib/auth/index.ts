@@ -14,7 +14,10 @@ export { getUser } from "./server/get-user.js";
 export { login, logout } from "./server/actions.js";
 export { AuthProvider } from "./provider.js";
 export { getLoginProviders } from "./server/providers.js";
+export { getAccessToken, type AccessTokenOptions } from "./server/access-token.js";
+export { refreshUser } from "./server/refresh-user.js";
 export { AuthError } from "./errors/auth-error.js";
+export { AccessTokenError, AccessTokenErrorCode } from "./protocol/access-token-error.js";
 export {
   AuthConfigError,
   AuthConfigErrorCode,

@@ -56,12 +56,32 @@ export const REPLICA_CALLBACK_PATHS = ["/oauth2callback", "/api/auth/callback/de
 const REPLICA_PROVIDER = `client_id = "${REPLICA_CLIENT.id}"
 client_secret = "${REPLICA_CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"`;
+/**
+ * A third local provider for sessions: access tokens that last 4 seconds, refresh tokens that rotate on every use, and
+ * a used one accepted once more within 10 seconds (as Okta's grace period and Auth0's reuse interval allow), so two
+ * replicas refreshing at once both succeed. The replicas log in with it as provider "refresh".
+ */
+export const SESSIONS_IDP_PORT = 4103;
+export const SESSIONS_IDP_ORIGIN = `http://127.0.0.1:${SESSIONS_IDP_PORT}`;
+export const SESSIONS_CLIENT = { id: "sessions", secret: "sessions-client-secret-0123456789" } as const;
+export const ACCESS_TOKEN_TTL_S = 4;
+export const REPLICA_COOKIE_SECRET = "replica-cookie-secret-that-every-instance-shares-0123";
+/** The replicas' session settings: a session lasts a day at most and ends after 10 minutes without activity. */
+export const REPLICA_SESSION = { lifetimeMs: 24 * 3600_000, idleMs: 10 * 60_000 } as const;
 export const REPLICA_TOML = `
 [auth]
 # AUTH_ORIGIN replaces this origin with the balancer's.
 redirect_uri = "https://app.example.com/oauth2callback"
-cookie_secret = "replica-cookie-secret-that-every-instance-shares-0123"
+cookie_secret = "${REPLICA_COOKIE_SECRET}"
+session_lifetime = "1d"
+session_idle_timeout = "10m"
 ${REPLICA_PROVIDER}
+
+[auth.refresh]
+client_id = "${SESSIONS_CLIENT.id}"
+client_secret = "${SESSIONS_CLIENT.secret}"
+server_metadata_url = "${SESSIONS_IDP_ORIGIN}/.well-known/openid-configuration"
+client_kwargs = { scope = "openid email profile offline_access" }
 
 [auth.deep]
 ${REPLICA_PROVIDER}

@@ -2,8 +2,13 @@ import { expect, type BrowserContext, type Page } from "@playwright/test";
 import { IDP_ORIGIN } from "./env";
 
 /** On the local provider's sign-in page: any user name signs in; extra ID token claims are optional. */
-export async function signInAtProvider(page: Page, userName: string, extraClaims?: Record<string, unknown>) {
-  await page.waitForURL((url) => url.origin === IDP_ORIGIN);
+export async function signInAtProvider(
+  page: Page,
+  userName: string,
+  extraClaims?: Record<string, unknown>,
+  idpOrigin = IDP_ORIGIN,
+) {
+  await page.waitForURL((url) => url.origin === idpOrigin);
   await page.getByLabel("User name").fill(userName);
   if (extraClaims) await page.getByLabel(/Extra ID token claims/).fill(JSON.stringify(extraClaims));
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,19 +1,27 @@
 // An app's use of every entry point, type-checked against the packed package under moduleResolution "node16" and
 // "bundler" (scripts/check-package.mjs). `false` below is only assignable when the type is not `any`.
 import {
+  AccessTokenError,
+  AccessTokenErrorCode,
   AuthConfigError,
   AuthConfigErrorCode,
   AuthError,
   AuthFlowErrorCode,
   AuthProvider,
+  getAccessToken,
   getLoginProviders,
   getUser,
   login,
   logout,
+  refreshUser,
   type StandardClaims,
   type User,
 } from "streamlit-auth-nextjs";
-import { login as loginFromClient, logout as logoutFromClient } from "streamlit-auth-nextjs/actions";
+import {
+  login as loginFromClient,
+  logout as logoutFromClient,
+  refreshUser as refreshFromClient,
+} from "streamlit-auth-nextjs/actions";
 import { UseUserError, UseUserErrorCode, useUser } from "streamlit-auth-nextjs/client";
 import { registerAuth } from "streamlit-auth-nextjs/instrumentation";
 import { authMiddleware, GateConfigError } from "streamlit-auth-nextjs/middleware";
@@ -50,6 +58,17 @@ export function describe(error: unknown): string {
   if (error instanceof GateConfigError || error instanceof UseUserError) return error.code;
   if (error instanceof AuthError && error.code === AuthFlowErrorCode.PROVIDER_TIMEOUT) return String(error.cause);
   return UseUserErrorCode.USER_REQUEST_FAILED;
+}
+
+export async function callApi(): Promise<string> {
+  try {
+    const token: string = await getAccessToken("google", { minValidity: 60 });
+    const fresh = await (Math.random() > 0.5 ? refreshUser<MyClaims>() : refreshFromClient());
+    return `${token} ${String(fresh.is_logged_in)}`;
+  } catch (error) {
+    if (error instanceof AccessTokenError && error.code === AccessTokenErrorCode.REFRESH_REFUSED) return "log in again";
+    throw error;
+  }
 }
 
 export async function cookieHeader(): Promise<string> {

@@ -8,7 +8,9 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
  *
  * With an empty scenario it is honest: discovery, an `/authorize` without UI that redirects straight back with a code,
  * a `/token` endpoint that checks client_secret_basic, the code (single use), redirect_uri and the PKCE S256 verifier,
- * and RS256 ID tokens signed with the key published at `/jwks`. Each test then sets `idp.scenario` to lie in one
+ * and RS256 ID tokens signed with the key published at `/jwks`. Every token response carries a refresh token, and
+ * `/token` also answers the `refresh_token` grant (a new, rotated refresh token each time; the `token` scenario applies
+ * to those answers as well). Each test then sets `idp.scenario` to lie in one
  * precise way. `idp.requests` logs every request (`{ method, path }`), so a test can assert what was (not) called.
  *
  * It can also behave like independently written providers that are honest but unusual (Glewlwyd, LemonLDAP::NG):
@@ -281,6 +283,8 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
     newKey("hostile-pss-key", "PS256"),
   ]);
   const grants = new Map<string, Grant>();
+  /** Refresh tokens issued and not yet used, with the grant they continue. */
+  const refreshTokens = new Map<string, Grant>();
   /** Access tokens issued, for the userinfo endpoint. */
   const accessTokens = new Set<string>();
   const requests: RequestLogEntry[] = [];
@@ -383,9 +387,13 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
         { error: failure.error, error_description: failure.description },
         failure.headers,
       );
-    const code = form.get("code") ?? "";
-    const grant = grants.get(code)!;
-    grants.delete(code);
+    const refreshing = form.get("grant_type") === "refresh_token";
+    const key = (refreshing ? form.get("refresh_token") : form.get("code")) ?? "";
+    const issued = refreshing ? refreshTokens.get(key)! : grants.get(key)!;
+    (refreshing ? refreshTokens : grants).delete(key);
+    const grant: Grant = refreshing ? { ...issued, nonce: undefined } : issued;
+    const refreshToken = random();
+    refreshTokens.set(refreshToken, grant);
 
     const accessToken = random();
     accessTokens.add(accessToken);
@@ -395,6 +403,7 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
         token_type: s.tokenType ?? "Bearer",
         expires_in: 3600,
         scope: grant.scope,
+        refresh_token: refreshToken,
         id_token: await idToken(grant, s),
       },
       s.omitIdToken ? { id_token: undefined } : undefined,
@@ -438,8 +447,14 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
           : {}),
       };
     }
+    if (form.get("grant_type") === "refresh_token") {
+      const issued = refreshTokens.get(form.get("refresh_token") ?? "");
+      return issued && issued.clientId === clientId
+        ? undefined
+        : { status: 400, error: "invalid_grant", description: "unknown or used refresh token" };
+    }
     if (form.get("grant_type") !== "authorization_code")
-      return { status: 400, error: "unsupported_grant_type", description: "only authorization_code" };
+      return { status: 400, error: "unsupported_grant_type", description: "only authorization_code and refresh_token" };
     const grant = grants.get(form.get("code") ?? "");
     if (!grant || grant.clientId !== clientId)
       return { status: 400, error: "invalid_grant", description: "unknown or used code" };
@@ -596,6 +611,7 @@ export async function startHostileIdp(options: HostileIdpOptions = {}): Promise<
       clientAuthentications.length = 0;
       lastAuthorization = undefined;
       grants.clear();
+      refreshTokens.clear();
       accessTokens.clear();
     },
     close(): Promise<void> {

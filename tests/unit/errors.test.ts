@@ -4,8 +4,10 @@ import { AuthConfigError, AuthConfigErrorCode, AuthConfigErrors } from "@/lib/au
 import { parseAuthConfig } from "@/lib/auth/config/parse";
 import { AuthError } from "@/lib/auth/errors/auth-error";
 import { GateConfigError, GateConfigErrorCode, protectionRule } from "@/lib/auth/gate/protect";
+import { AccessTokenError, AccessTokenErrorCode } from "@/lib/auth/protocol/access-token-error";
 import { AuthFlowError, AuthFlowErrorCode } from "@/lib/auth/protocol/errors";
 import { providerFault } from "@/lib/auth/protocol/http";
+import { asAccessTokenError } from "@/lib/auth/protocol/refresh";
 import { UseUserError, UseUserErrorCode } from "@/lib/auth/user/use-user-error";
 import { createUser, UserModificationError } from "@/lib/auth/user/user";
 
@@ -33,6 +35,7 @@ describe("errors", () => {
       [new AuthConfigErrors([config, config]), "AuthConfigErrors", ["CONFIG_ERRORS"]],
       [new AuthFlowError("MISSING_STATE", 400, "Start again."), "AuthFlowError", Object.values(AuthFlowErrorCode)],
       [modification, "UserModificationError", ["USER_READ_ONLY"]],
+      [new AccessTokenError("NOT_LOGGED_IN", "Log in."), "AccessTokenError", Object.values(AccessTokenErrorCode)],
       [gate, "GateConfigError", Object.values(GateConfigErrorCode)],
       [new UseUserError("NO_AUTH_PROVIDER", "x"), "UseUserError", Object.values(UseUserErrorCode)],
     ];
@@ -53,6 +56,9 @@ describe("errors", () => {
     expect(fault.code).toBe(AuthFlowErrorCode.PROVIDER_UNREACHABLE);
     expect(fault.cause).toBe(refused);
     expect(fault.detail).toContain("ECONNREFUSED");
+    const refresh = asAccessTokenError(fault);
+    expect(refresh.code).toBe(AccessTokenErrorCode.PROVIDER_UNREACHABLE);
+    expect(refresh.cause).toBe(fault);
 
     const state = parseAuthConfig("[auth\nredirect_uri = 1", { source: "secrets.toml" });
     if (state.status !== "invalid") throw new Error("expected an invalid config");

@@ -155,7 +155,7 @@ describe("control", () => {
     expect(response.headers.get("location")).toBe(`${APP}/`);
     expect(identityWrites(response)).toHaveLength(1);
     jar.apply(response);
-    expect([...jar.cookies.keys()]).toEqual(["auth_user"]);
+    expect([...jar.cookies.keys()]).toEqual(["auth_user", "auth_tokens"]);
     const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
     expect(identity?.claims).toMatchObject({
       sub: "hostile-user",

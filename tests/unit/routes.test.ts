@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startLocalIdp } from "@/scripts/local-idp.mjs";
 import { readIdentity } from "@/lib/auth/cookie/identity";
+import { openTokens } from "@/lib/auth/cookie/tokens-seal";
 import { parseCookieHeader } from "@/lib/auth/cookie/serialize";
 import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
 import { handleCallback } from "@/lib/auth/routes/callback";
@@ -355,7 +356,7 @@ describe("the callback", () => {
     expectAuthHeaders(response);
     expect(response.headers.get("location")).toBe(`${APP}/reports?q=1`);
     jar.apply(response);
-    expect([...jar.cookies.keys()]).toEqual(["auth_user"]);
+    expect([...jar.cookies.keys()]).toEqual(["auth_user", "auth_tokens"]);
     const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
     expect(identity?.claims).toMatchObject({
       sub: "mallory",
@@ -372,17 +373,26 @@ describe("the callback", () => {
     expect(replay.headers.getSetCookie()).toEqual([]);
   });
 
-  it("puts exposed tokens in the identity only when expose_tokens asks", async () => {
+  it("keeps the tokens in the tokens cookie, not the identity; the ID token only when expose_tokens asks", async () => {
+    const tokensAfterLogin = async (user: string) => {
+      const jar = new Jar();
+      const response = await handleCallback(get(await signInAtProvider(await startLogin(jar), user), jar));
+      jar.apply(response);
+      const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
+      expect(identity?.tokens).toEqual({});
+      return openTokens(jar.cookies.get("auth_tokens")!, [SECRET], identity?.session.id);
+    };
+    const plain = await tokensAfterLogin("trudy");
+    expect(typeof plain?.accessToken).toBe("string");
+    expect(plain?.idToken).toBeUndefined();
     process.env["AUTH_SECRETS"] = config().replace(
       'cookie_secret = "',
       'expose_tokens = ["id", "access"]\ncookie_secret = "',
     );
-    const jar = new Jar();
-    const response = await handleCallback(get(await signInAtProvider(await startLogin(jar), "trent"), jar));
-    jar.apply(response);
-    const identity = await readIdentity(jar.cookies, { secrets: [SECRET], secure: false });
-    expect(identity?.tokens.id).toMatch(/^ey/);
-    expect(typeof identity?.tokens.access).toBe("string");
+    const exposed = await tokensAfterLogin("trent");
+    expect(exposed?.idToken).toMatch(/^ey/);
+    expect(typeof exposed?.accessToken).toBe("string");
+    expect(exposed?.accessTokenExpiresAt).toBeGreaterThan(Date.now());
   });
 
   it("refuses a response whose state matches no transaction in this browser (login CSRF)", async () => {

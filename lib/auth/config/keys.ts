@@ -26,7 +26,14 @@ export const DEFAULT_SCOPE = "openid email profile";
 export const DEFAULT_PROMPT = "select_account";
 export const MIN_SECRET_LENGTH = 32;
 
-export const SHARED_KEYS = ["redirect_uri", "cookie_secret", "expose_tokens", "logout_params"] as const;
+export const SHARED_KEYS = [
+  "redirect_uri",
+  "cookie_secret",
+  "expose_tokens",
+  "logout_params",
+  "session_lifetime",
+  "session_idle_timeout",
+] as const;
 export const PROVIDER_KEYS = [
   "client_id",
   "client_secret",

@@ -9,6 +9,7 @@ import {
   type ParseOptions,
 } from "./keys.js";
 import { readProvider } from "./provider.js";
+import { readSessionPolicy } from "./session-policy.js";
 import { readCookieSecrets, readExposeTokens, readLogoutParams } from "./shared.js";
 import { nearest, unknownKeyWarning } from "./suggest.js";
 import type { AuthConfig, ConfigState, ProviderConfig } from "./types.js";
@@ -73,6 +74,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const cookieSecrets = readCookieSecrets(auth, here, errors);
   const exposeTokens = readExposeTokens(auth, here, errors);
   const sharedLogoutParams = readLogoutParams(auth, here, errors, warnings);
+  const session = readSessionPolicy(auth, here, errors);
 
   const providerTables = new Map<string, Table>();
   /** Keys of [auth] that can only be meant as a provider, but are not a table (`google = "..."`). */
@@ -140,6 +142,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
     secure: new URL(publicRedirectUri).protocol === "https:",
     cookieSecrets,
     exposeTokens,
+    session,
     providers,
     providerErrors,
     callbackPaths,

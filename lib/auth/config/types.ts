@@ -30,6 +30,14 @@ export interface ProviderConfig {
   readonly idTokenSignedResponseAlg: IdTokenSigningAlg | undefined;
 }
 
+/** How long a login lasts: `session_lifetime` and `session_idle_timeout` of `[auth]`, in seconds. */
+export interface SessionPolicy {
+  /** At most this long after login, whatever happens. */
+  readonly lifetime: number;
+  /** Over once no activity was recorded for this long; undefined: no idle timeout. */
+  readonly idleTimeout?: number;
+}
+
 /** Algorithms a provider section may pin for ID tokens. Never `none`. */
 export const HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"] as const;
 export const ASYMMETRIC_ALGORITHMS = [
@@ -58,6 +66,7 @@ export interface AuthConfig {
   /** Newest first. The first seals; all unseal. */
   readonly cookieSecrets: readonly string[];
   readonly exposeTokens: readonly TokenKind[];
+  readonly session: SessionPolicy;
   readonly providers: ReadonlyMap<string, ProviderConfig>;
   /** Providers whose section is present but broken: logging in with them explains why. */
   readonly providerErrors: ReadonlyMap<string, readonly AuthConfigError[]>;

@@ -15,7 +15,7 @@ import { secretScope, VerifiedMemo, type VerifiedMemoLimits } from "./verified-m
 export interface IdentityRecord {
   /** ID token claims plus `provider`. */
   c: Record<string, unknown>;
-  /** Tokens exposed by `expose_tokens`. */
+  /** Tokens exposed by `expose_tokens`, in cookies of earlier versions (tokens now live in the tokens cookie). */
   t?: { id?: string; access?: string };
   /** The raw ID token, kept only for `id_token_hint` at logout and only while it fits. */
   h?: string;
@@ -29,6 +29,10 @@ export type SessionFields = {
   s?: string;
   /** Login time, ms since the epoch: the session ends at this time plus its lifetime, whatever re-seals happen. */
   lt?: number;
+  /** Last recorded activity, ms since the epoch (for `session_idle_timeout`). */
+  la?: number;
+  /** Session id, fixed at login: the tokens cookie names it, so it is never used with another login's identity. */
+  i?: string;
 };
 
 export type SealedIdentity = ({ v: 1; u: IdentityRecord } | { v: 1; z: string }) & SessionFields;

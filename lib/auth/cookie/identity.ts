@@ -8,15 +8,17 @@ import {
   type IdentityRecord,
   type SessionFields,
 } from "./identity-cookie.js";
-import { cookieNames, IDENTITY_MAX_AGE } from "./names.js";
+import type { SessionPolicy } from "../config/types.js";
+import { cookieNames } from "./names.js";
 import { seal } from "./seal.js";
 import type { CookieJar, CookieWrite } from "./serialize.js";
-import { metadataFingerprint, sessionOf, type Session } from "./session.js";
+import { metadataFingerprint, newSessionId, secondsLeft, sessionOf, type Session } from "./session.js";
 
 export { identityDeletions, sealedIdentityCookies } from "./identity-cookie.js";
 
 /**
- * The identity cookie: ID token claims (+ `provider`), sealed with iron-session for 30 days. Large identities are
+ * The identity cookie: ID token claims (+ `provider`), sealed with iron-session until the session ends (30 days after
+ * login by default; see session.ts). Large identities are
  * compressed before sealing and then split over at most {@link MAX_IDENTITY_CHUNKS} cookies, so that even a user
  * with hundreds of group claims keeps the whole Cookie header under the 8 KB that proxies such as nginx accept.
  *
@@ -33,7 +35,7 @@ export const MAX_IDENTITY_BYTES = 16 * 1024;
 export interface Identity {
   /** ID token claims plus `provider`. */
   readonly claims: Readonly<Record<string, unknown>>;
-  /** Only the kinds named by `expose_tokens`. */
+  /** Tokens that cookies of earlier versions kept in the identity (they now live in the tokens cookie). */
   readonly tokens: Readonly<{ id?: string; access?: string }>;
   /** For `id_token_hint` at logout. */
   readonly idToken: string | undefined;
@@ -44,12 +46,20 @@ export interface Identity {
 export interface NewIdentity {
   /** ID token claims plus `provider`. */
   claims: Record<string, unknown>;
-  tokens: { id?: string; access?: string };
+  /**
+   * Tokens kept inside the identity, as earlier versions did (read back as `user.tokens`). The library now keeps
+   * tokens in the tokens cookie (tokens.ts); this only mints cookies of that earlier shape.
+   */
+  tokens?: { id?: string; access?: string } | undefined;
   idToken?: string | undefined;
   /** The provider's `server_metadata_url`: the identity ends if it changes. */
   serverMetadataUrl?: string | undefined;
-  /** ms since the epoch; now by default. */
+  /** ms since the epoch; now by default. Kept by every later re-seal of the same login. */
   loginTime?: number | undefined;
+  /** ms since the epoch; now by default. */
+  lastActivity?: number | undefined;
+  /** The login's session id; a new one by default. */
+  sessionId?: string | undefined;
 }
 
 export class IdentityTooLargeError extends Error {
@@ -69,23 +79,32 @@ export class IdentityTooLargeError extends Error {
 interface IdentityOptions {
   secrets: readonly string[];
   secure: boolean;
+  /** `session_lifetime` / `session_idle_timeout`: the seal and the cookie last until the session ends. */
+  policy?: SessionPolicy | undefined;
 }
 
 /** Cookies that store `identity`, plus deletions of chunk cookies left over from a previous, larger identity. */
 export async function identityCookies(
   identity: NewIdentity,
   jar: CookieJar,
-  { secrets, secure }: IdentityOptions,
+  { secrets, secure, policy }: IdentityOptions,
 ): Promise<CookieWrite[]> {
   const record: IdentityRecord = { c: identity.claims };
-  if (identity.tokens.id !== undefined || identity.tokens.access !== undefined) record.t = { ...identity.tokens };
-  if (identity.idToken !== undefined && identity.tokens.id === undefined) record.h = identity.idToken;
+  const tokens = identity.tokens ?? {};
+  if (tokens.id !== undefined || tokens.access !== undefined) record.t = { ...tokens };
+  if (identity.idToken !== undefined && tokens.id === undefined) record.h = identity.idToken;
   const provider = identity.claims["provider"];
+  const now = Date.now();
+  const loginTime = identity.loginTime ?? now;
   const fields: SessionFields = {
     ...(typeof provider === "string" ? { p: provider } : {}),
     ...(identity.serverMetadataUrl === undefined ? {} : { s: metadataFingerprint(identity.serverMetadataUrl) }),
-    lt: identity.loginTime ?? Date.now(),
+    lt: loginTime,
+    la: Math.max(loginTime, identity.lastActivity ?? now),
+    i: identity.sessionId ?? newSessionId(),
   };
+  // The seal and the cookie end with the session (at least a second, so a write is never a deletion).
+  const ttl = Math.max(1, secondsLeft({ loginTime, lastActivity: fields.la! }, policy, now));
 
   let size = jsonBytes(record);
   if (size > MAX_IDENTITY_BYTES && record.h !== undefined) {
@@ -94,15 +113,15 @@ export async function identityCookies(
   }
   if (size > MAX_IDENTITY_BYTES)
     throw new IdentityTooLargeError(size, MAX_IDENTITY_BYTES, "bytes of claims and tokens");
-  let sealed = await sealSmallest(record, fields, secrets);
+  let sealed = await sealSmallest(record, fields, secrets, ttl);
   if (sealed.length > CHUNK_SIZE && record.h !== undefined) {
     // The logout hint is a nicety; one cookie instead of several is worth more.
     delete record.h;
-    sealed = await sealSmallest(record, fields, secrets);
+    sealed = await sealSmallest(record, fields, secrets, ttl);
   }
   const sealedLimit = CHUNK_SIZE * MAX_IDENTITY_CHUNKS;
   if (sealed.length > sealedLimit) throw new IdentityTooLargeError(sealed.length, sealedLimit, "characters sealed");
-  return sealedIdentityCookies(sealed, jar, secure);
+  return sealedIdentityCookies(sealed, jar, secure, ttl);
 }
 
 function jsonBytes(record: IdentityRecord): number {
@@ -113,14 +132,11 @@ async function sealSmallest(
   record: IdentityRecord,
   fields: SessionFields,
   secrets: readonly string[],
+  ttl: number,
 ): Promise<string> {
-  const plain = await seal({ v: 1, u: record, ...fields }, secrets, IDENTITY_MAX_AGE);
+  const plain = await seal({ v: 1, u: record, ...fields }, secrets, ttl);
   if (plain.length <= CHUNK_SIZE) return plain;
-  const compressed = await seal(
-    { v: 1, z: await deflate(JSON.stringify(record)), ...fields },
-    secrets,
-    IDENTITY_MAX_AGE,
-  );
+  const compressed = await seal({ v: 1, z: await deflate(JSON.stringify(record)), ...fields }, secrets, ttl);
   return compressed.length < plain.length ? compressed : plain;
 }
 

@@ -1,15 +1,20 @@
 import type { AuthConfig } from "../config/types.js";
 import { joinValue } from "../cookie/chunks.js";
-import { openIdentity, sealedIdentityCookies } from "../cookie/identity-cookie.js";
 import { cookieNames } from "../cookie/names.js";
-import { seal, sealedWithOlderSecret } from "../cookie/seal.js";
+import { currentSession, renewedIdentity } from "../cookie/renewal.js";
+import { sealedWithOlderSecret } from "../cookie/seal.js";
 import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
-import { sessionEndsAt, sessionIsCurrent, sessionOf } from "../cookie/session.js";
+import type { Session } from "../cookie/session.js";
+import { newestSuccessor } from "../cookie/token-successors.js";
+import { sealedTokensWrite, tokensCookieValue } from "../cookie/tokens.js";
 
 /** What the gate learnt from the identity cookie. */
 export interface GateIdentity {
   readonly valid: boolean;
-  /** Cookies to write: the identity re-sealed with the newest secret, when an older one sealed it. */
+  /**
+   * Cookies to write: the identity re-sealed with the newest secret (rotation) or with a new activity time (idle
+   * timeout), and tokens refreshed earlier by this process that the browser does not have yet.
+   */
   readonly rewrite: readonly CookieWrite[];
 }
 
@@ -17,8 +22,8 @@ export const NO_IDENTITY: GateIdentity = { valid: false, rewrite: [] };
 
 /**
  * Whether the request carries a current identity (verified, its provider still configured as at login, its session
- * lifetime not over). The cookie is only opened when it matters: on gated paths, or to re-seal one that names an
- * older secret in its header (`reseal` must then be allowed: see the middleware).
+ * lifetime and idle timeout not over). The cookie is only opened when it matters: on gated paths, or to re-seal one
+ * that names an older secret in its header (`reseal` must then be allowed: see the middleware).
  */
 export async function checkIdentity(
   jar: CookieJar,
@@ -30,15 +35,23 @@ export async function checkIdentity(
   if (value === undefined) return NO_IDENTITY;
   const rotated = reseal && config.cookieSecrets.length > 1 && sealedWithOlderSecret(value, config.cookieSecrets);
   if (!gated && !rotated) return NO_IDENTITY;
-  const opened = await openIdentity(value, config.cookieSecrets);
+  const opened = await currentSession(jar, config, now);
   if (!opened) return NO_IDENTITY;
-  const claims = "u" in opened.data ? opened.data.u.c : undefined;
-  const session = sessionOf(opened.data, opened.acceptedUntil, claims?.["provider"]);
-  if (!sessionIsCurrent(session, config, now)) return NO_IDENTITY;
-  if (opened.sealedWithNewest || !rotated) return { valid: true, rewrite: [] };
-  // The same end as before: rotating the secret never extends anyone's session.
-  const remaining = Math.floor((sessionEndsAt(session) - now) / 1000);
-  if (remaining <= 0) return { valid: true, rewrite: [] };
-  const resealed = await seal({ ...opened.data, lt: session.loginTime }, config.cookieSecrets, remaining);
-  return { valid: true, rewrite: sealedIdentityCookies(resealed, jar, config.secure, remaining) };
+  // Only gated requests count as activity; a re-seal for rotation alone keeps the activity time.
+  const rewrite = gated
+    ? await renewedIdentity(jar, config, opened, { rotate: rotated, now })
+    : await renewedIdentity(jar, { ...config, session: { lifetime: config.session.lifetime } }, opened, {
+        rotate: rotated,
+        now,
+      });
+  return { valid: true, rewrite: [...rewrite, ...pendingTokens(jar, config, opened.session, now)] };
+}
+
+/** A newer tokens cookie this process refreshed (in a server component, say) and could not write: written here. */
+function pendingTokens(jar: CookieJar, config: AuthConfig, session: Session, now: number): CookieWrite[] {
+  const value = tokensCookieValue(jar, config.secure);
+  const newer = value === undefined ? undefined : newestSuccessor(value, now);
+  if (newer === undefined || newer.tokens.sessionId !== session.id) return [];
+  const write = sealedTokensWrite(newer.value, session, { secure: config.secure, policy: config.session }, now);
+  return write ? [write] : [];
 }

@@ -24,6 +24,10 @@ export interface VerifiedLogin {
   claims: Record<string, unknown>;
   idToken: string;
   accessToken: string;
+  /** ms since the epoch; undefined when the provider gave no `expires_in`. */
+  accessTokenExpiresAt: number | undefined;
+  /** When the provider issued one (asked for with `offline_access` or the provider's own parameter). */
+  refreshToken: string | undefined;
 }
 
 /** Max age of `iat` and how far in the future it may be (clock skew between this server and the provider). */
@@ -126,7 +130,13 @@ export async function exchangeCode(
     ? await userInfoClaims(as, client, result.access_token, claims.sub)
     : {};
   // The ID token's claims win over userinfo's; userinfo only fills in what the ID token left out.
-  return { claims: { ...extra, ...claims }, idToken: result.id_token, accessToken: result.access_token };
+  return {
+    claims: { ...extra, ...claims },
+    idToken: result.id_token,
+    accessToken: result.access_token,
+    accessTokenExpiresAt: typeof result.expires_in === "number" ? Date.now() + result.expires_in * 1000 : undefined,
+    refreshToken: result.refresh_token,
+  };
 }
 
 const TENANT_TEMPLATE = "{tenantid}";

@@ -1,6 +1,8 @@
 import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path.js";
-import { identityCookies, IdentityTooLargeError } from "../cookie/identity.js";
+import { IdentityTooLargeError } from "../cookie/identity.js";
+import { loginTokens } from "../cookie/login-tokens.js";
 import type { CookieWrite } from "../cookie/serialize.js";
+import { sessionCookies } from "../cookie/session-cookies.js";
 import { readTransaction, transactionDeletion } from "../cookie/transaction.js";
 import { retriesWithoutDefaultPrompt } from "../protocol/authorize.js";
 import { getServerMetadata } from "../protocol/discovery.js";
@@ -95,19 +97,15 @@ export async function handleCallback(request: Request): Promise<Response> {
     }
     const response = validateAuthorizationResponse(provider, as, transaction, params);
     const login = await exchangeCode(provider, as, transaction, response);
-    const expose = config.exposeTokens;
-    const cookies = await identityCookies(
+    const { writes: cookies } = await sessionCookies(
       {
         claims: { ...login.claims, provider: provider.name },
-        tokens: {
-          ...(expose.includes("id") ? { id: login.idToken } : {}),
-          ...(expose.includes("access") ? { access: login.accessToken } : {}),
-        },
         idToken: login.idToken,
         serverMetadataUrl: provider.serverMetadataUrl,
       },
+      loginTokens(login, config.exposeTokens),
       jar,
-      options,
+      { ...options, policy: config.session },
     );
     return redirectTo(new URL(withBasePath(transaction.returnTo), config.origin), [...consumed, ...cookies]);
   } catch (error) {

@@ -5,6 +5,7 @@ import { identityDeletions, readIdentity } from "../cookie/identity.js";
 import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
 import { logoutCookie, logoutDeletion } from "../cookie/logout-transaction.js";
 import { sessionIsCurrent } from "../cookie/session.js";
+import { tokensDeletion } from "../cookie/tokens.js";
 import { allTransactionDeletions } from "../cookie/transaction.js";
 import { getServerMetadata } from "../protocol/discovery.js";
 import { describeError } from "../protocol/http.js";
@@ -55,13 +56,18 @@ export async function endSession(
       location: undefined,
       cookies: [true, false].flatMap((secure) => [
         ...identityDeletions(jar, secure),
+        ...tokensDeletion(jar, secure),
         ...allTransactionDeletions(jar, secure),
         ...logoutDeletion(jar, secure),
       ]),
     };
   }
   const options = { secrets: config.cookieSecrets, secure: config.secure };
-  const cookies = [...identityDeletions(jar, config.secure), ...allTransactionDeletions(jar, config.secure)];
+  const cookies = [
+    ...identityDeletions(jar, config.secure),
+    ...tokensDeletion(jar, config.secure),
+    ...allTransactionDeletions(jar, config.secure),
+  ];
   let location: URL | undefined;
   try {
     const identity = await readIdentity(jar, options);

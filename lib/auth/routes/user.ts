@@ -1,5 +1,7 @@
 import { USER_ROUTE, USER_ROUTE_HEADER } from "../config/base-path.js";
 import { loadConfig } from "../config/load.js";
+import { currentSession, renewedIdentity } from "../cookie/renewal.js";
+import { serializeCookie } from "../cookie/serialize.js";
 import { describeError } from "../protocol/http.js";
 import { userFromCookies } from "../user/from-cookies.js";
 import { requestCookies } from "./request.js";
@@ -23,8 +25,16 @@ export async function handleUser(request: Request): Promise<Response> {
     });
   }
   try {
-    const user = await userFromCookies(requestCookies(request), loadConfig());
-    return jsonResponse(200, user.to_dict());
+    const state = loadConfig();
+    const jar = requestCookies(request);
+    const user = await userFromCookies(jar, state);
+    const response = jsonResponse(200, user.to_dict());
+    // A page load that asks for the user is activity: recorded here when it is due (session_idle_timeout).
+    const config = state.status === "ok" && user.is_logged_in ? state.config : undefined;
+    const opened = config ? await currentSession(jar, config) : undefined;
+    const writes = config && opened ? await renewedIdentity(jar, config, opened, { rotate: false }) : [];
+    for (const cookie of writes) response.headers.append("set-cookie", serializeCookie(cookie));
+    return response;
   } catch (error) {
     // Whatever the cookie holds, it is the browser's input: it means "logged out", never a 500.
     console.warn(`[auth] ${USER_ROUTE}: reading the identity cookie failed: ${describeError(error)}`);
