@@ -2,7 +2,8 @@
 /**
  * The package as users get it: `npm pack` of lib/auth, and a node_modules for a test app that holds the unpacked
  * tarball next to this repository's other dependencies (linked, so nothing is downloaded). Used by the package checks
- * (scripts/check-package.mjs), the basePath variant (scripts/e2e-variants.mjs) and the benchmark's README-setup apps.
+ * (scripts/check-package.mjs), the variants (scripts/e2e-variants.mjs), the adoption test and the benchmark's
+ * README-setup apps.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
@@ -57,7 +58,15 @@ export function nodeModulesWithTarball(target, tarball) {
     if (entry === PACKAGE_NAME || entry === ".bin" || entry.startsWith(".")) continue;
     symlinkSync(path.join(source, entry), path.join(target, entry), "dir");
   }
-  const unpacked = path.join(target, PACKAGE_NAME);
-  mkdirSync(unpacked);
-  execFileSync("tar", ["-xzf", tarball, "-C", unpacked, "--strip-components=1"]);
+  unpackTarball(tarball, path.join(target, PACKAGE_NAME));
+}
+
+/**
+ * The tarball's files at `target` (replacing what was there), as npm lays out an installed package.
+ * @param {string} tarball @param {string} target
+ */
+export function unpackTarball(tarball, target) {
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"]);
 }
