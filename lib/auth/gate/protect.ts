@@ -1,4 +1,4 @@
-import { pathToRegexp } from "next/dist/compiled/path-to-regexp";
+import { pathToRegexp } from "next/dist/compiled/path-to-regexp/index.js";
 
 /**
  * Which paths the gate protects: the path entries of the middleware's own `config.matcher` (one edit protects a
