@@ -11,8 +11,8 @@ type PlainClaims = Record<string, unknown>;
 /**
  * What a server render of the root layout knew: the claims, a promise of them (streamed), or nothing (a static
  * page). Every render of the layout (page load, `router.refresh()`, a server action) gives a new seed object.
+ * @internal
  */
-/** @internal */
 export interface UserSeed {
   user?: PlainClaims | PromiseLike<PlainClaims>;
 }
@@ -45,7 +45,10 @@ async function requestUser(): Promise<PlainClaims> {
   return claims;
 }
 
-/** @internal `<AuthProvider>` renders it with the seed of its server render. */
+/**
+ * `<AuthProvider>` renders it with the seed of its server render.
+ * @internal
+ */
 export function UserProvider({ seed, children }: { seed: UserSeed; children: ReactNode }) {
   const router = useRouter();
   useEffect(() => {

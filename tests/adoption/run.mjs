@@ -10,8 +10,8 @@
  *    installs from npm's cache and the tarball alone;
  * 3. `npx streamlit-auth-nextjs init --protect /private`, whose output is checked; a second run changes nothing;
  * 4. the printed next steps: <AuthProvider> in the layout, secrets.toml from secrets.example.toml;
- * 5. `next build`: the static pages stay static (○), and no server code reaches the browser's bundle; the compiled
- *    middleware runs in Vercel's edge runtime (tests/adoption/compiled-middleware.test.ts);
+ * 5. `next build`: the static pages stay static (○), no server code reaches the browser's bundle, no file trace lists
+ *    secrets.toml; the compiled middleware runs in Vercel's edge runtime (tests/adoption/compiled-middleware.test.ts);
  * 6. Playwright (tests/adoption/playwright.config.ts) starts `next start` there and the local provider, and logs in
  *    and out in Chromium.
  * The temporary folder is removed afterwards (KEEP_ADOPTION_APP=1 keeps it).
@@ -195,6 +195,12 @@ function adopt(node, work, /** @type {{ tarball: string }} */ packed) {
   check(browserCode.includes(CLIENT_MARKER), `the browser's bundle lacks useUser() ("${CLIENT_MARKER}")`);
   for (const marker of SERVER_ONLY_MARKERS)
     check(!browserCode.includes(marker), `server code ("${marker}") reached the browser's bundle`);
+
+  // The config is read at run time: the build's file traces (which decide what a deployment ships) never list the
+  // secrets, although secrets.toml sat next to the build (the package's turbopackIgnore hints, from node_modules).
+  for (const trace of filesUnder(path.join(app, ".next")).filter((file) => file.endsWith(".nft.json"))) {
+    check(!readFileSync(trace, "utf8").includes("secrets.toml"), `${path.relative(app, trace)} lists secrets.toml`);
+  }
 
   step(`${version}: the compiled middleware in @edge-runtime/vm`);
   run(
