@@ -14,6 +14,7 @@ export default defineConfig([
     "test-results/**",
     "playwright-report/**",
     ".e2e-variants/**",
+    "lib/auth/dist/**",
     ".e2e-child-env/**",
     "next-env.d.ts",
   ]),

@@ -1,6 +1,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { registerAuth } = await import("./lib/auth/instrumentation");
+    const { registerAuth } = await import("streamlit-auth-nextjs/instrumentation");
     registerAuth();
   }
 }

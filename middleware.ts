@@ -1,4 +1,4 @@
-import { authMiddleware } from "@/lib/auth/middleware";
+import { authMiddleware } from "streamlit-auth-nextjs/middleware";
 
 export const config = {
   matcher: [

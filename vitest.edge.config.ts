@@ -6,7 +6,12 @@ import { defineConfig } from "vitest/config";
  * of `vitest run` (the unit suite); `npm run test:e2e` runs it right after its build.
  */
 export default defineConfig({
-  resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
+  resolve: {
+    alias: {
+      "@": fileURLToPath(new URL(".", import.meta.url)),
+      "server-only": fileURLToPath(new URL("tests/support/server-only.ts", import.meta.url)),
+    },
+  },
   test: {
     include: ["tests/edge/**/*.test.ts"],
     environment: "node",

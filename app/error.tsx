@@ -1,7 +1,5 @@
 "use client";
 
-import { withBasePath } from "@/lib/auth/config/base-path";
-
 /** Errors thrown while rendering or from a server action (e.g. login() with a broken config) end here. */
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
@@ -14,8 +12,9 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
           <button type="button" onClick={reset}>
             Try again
           </button>
-          {/* A full page load on purpose: it renders the start page afresh, even when the error happened there. */}
-          <a href={withBasePath("/")}>Back to the start page</a>
+          {/* A full page load on purpose: it renders the start page afresh, even when the error happened there. Next
+              puts the app's basePath in this variable when it compiles the app. */}
+          <a href={`${process.env.__NEXT_ROUTER_BASEPATH ?? ""}/`}>Back to the start page</a>
         </div>
       </section>
     </main>

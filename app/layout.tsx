@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { AuthProvider } from "@/lib/auth";
+import { AuthProvider } from "streamlit-auth-nextjs";
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -1,4 +1,4 @@
-import { getLoginProviders, getUser, login, logout } from "@/lib/auth";
+import { getLoginProviders, getUser, login, logout } from "streamlit-auth-nextjs";
 import { ClientUser } from "./components/client-user";
 import { SiteHeader } from "./components/site-header";
 import { SubmitButton } from "./components/submit-button";

@@ -8,7 +8,7 @@
  *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor; and
  *    (bench/sessions.mjs) µs per getAccessToken() with a valid token, and the provider requests of one refresh.
  * 2. End to end (harness/e2e.mjs): `next build` + `next start` of six apps, interleaved round by round: the same small
- *    app without the plugin; set up as the README says (scripts/init.mjs: <AuthProvider> in the root layout,
+ *    app without the plugin; set up as the README says (the packed package and its init: <AuthProvider> in the root layout,
  *    middleware.ts protecting /protected, instrumentation.ts, the auth routes), and the same with proxy.ts;
  *    nextjs-auth0 4 and next-auth 5 set up as their own docs say; an empty edge middleware. Their static, protected
  *    and dynamic pages under autocannon, anonymous and with a valid cookie minted by each library.
@@ -104,7 +104,7 @@ async function main() {
 
   const buildList = [...(ONLY.has("e2e") ? E2E_BUILDS.map((b) => b.app) : []), ...(ONLY.has("client") ? ["plain", "readme"] : []), ...(ONLY.has("login") ? ["readme"] : [])];
   if (buildList.length > 0) {
-    console.log("\n· the README setup, generated with scripts/init.mjs --protect /protected");
+    console.log("\n· the README setup: the packed package, and npx streamlit-auth-nextjs init --protect /protected");
     rawResults["init_wrote"] = await generateReadmeApps();
     console.log("· building the benchmark apps (next build)");
     const builds = await buildApps([...new Set(buildList)]);

@@ -2,7 +2,8 @@
 /**
  * `npm run dev`: Next's dev server, plus, when there is no auth config anywhere, the bundled local OpenID Provider
  * and a generated config that points at it. With a secrets.toml (or AUTH_SECRETS / AUTH_SECRETS_FILE) it only
- * starts `next dev`, which then uses that config.
+ * starts `next dev`, which then uses that config. The demo imports the package by name (lib/auth/dist, built by
+ * `npm run build:package` before this starts); `tsc --watch` rebuilds it while you edit lib/auth.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -58,11 +59,26 @@ const next = spawn(
   },
 );
 
+// The package's build, kept current while the dev server runs: the demo sees lib/auth edits like a user's app sees a
+// new version of the package.
+const watch = spawn(
+  process.execPath,
+  [
+    path.join("node_modules", "typescript", "bin", "tsc"),
+    "-p",
+    path.join("lib", "auth"),
+    "--watch",
+    "--preserveWatchOutput",
+  ],
+  { stdio: "inherit" },
+);
+
 let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   next.kill("SIGTERM");
+  watch.kill("SIGTERM");
   await idp?.close();
   process.exit(code);
 }

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The end-to-end login in other builds of the same app, each a copy built and served on its own:
+ * The end-to-end login in other builds of the same app, each a copy built and served on its own, on the packed package
+ * (`npm pack` of lib/auth: what the registry would serve):
  *
  *   node22-proxy  Node.js 22 (the npm registry's `node` package, installed outside the project's dependencies),
  *                 with the request gate as Next 16's `proxy.ts` on the Node.js runtime instead of edge `middleware.ts`;
@@ -18,25 +19,14 @@
  *
  *   node scripts/e2e-variants.mjs [name...]     (all of them by default)
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import os from "node:os";
+import { spawnSync } from "node:child_process";
+import { node22, nodeVersion as version } from "./node22.mjs";
+import { nodeModulesWithTarball, packPackage } from "./packed-package.mjs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const NODE22_VERSION = "22.23.3";
-const NODE22_DIR = path.join(os.homedir(), ".cache", "streamlit-auth-nextjs", `node-${NODE22_VERSION}`);
 /** Not copied: build output, dependencies (linked instead), and any local config (tests/variants gives its own). */
 const SKIP = new Set([
   "node_modules",
@@ -80,43 +70,12 @@ const EXPECTED_ROUTES = {
 };
 const FIXTURES = path.join(ROOT, "tests", "gate", "fixtures");
 
-function node22() {
-  const binary = path.join(NODE22_DIR, "node_modules", "node", "bin", "node");
-  if (!existsSync(binary) || !version(binary).startsWith("v22.")) {
-    console.log(
-      `Installing Node.js ${NODE22_VERSION} from the npm registry into ${NODE22_DIR} (not a project dependency)...`,
-    );
-    mkdirSync(NODE22_DIR, { recursive: true });
-    execFileSync(
-      "npm",
-      [
-        "install",
-        "--no-save",
-        "--no-audit",
-        "--no-fund",
-        "--no-package-lock",
-        "--prefix",
-        NODE22_DIR,
-        `node@${NODE22_VERSION}`,
-      ],
-      {
-        stdio: "inherit",
-      },
-    );
-  }
-  const found = version(binary);
-  if (!found.startsWith("v22.")) throw new Error(`expected Node.js 22 at ${binary}, got ${found || "nothing"}`);
-  return binary;
-}
-
-/** @param {string} binary */
-function version(binary) {
-  if (!existsSync(binary)) return "";
-  return spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout.trim();
-}
-
-/** A copy of the project (sources only) sharing its node_modules, changed for the variant. */
-function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
+/**
+ * A copy of the project (sources only), changed for the variant. Its node_modules holds the packed package (the tarball
+ * `npm pack` makes of lib/auth, unpacked) and links to the project's other dependencies, so the app runs on the
+ * package as an app that installed it does, not on the workspace's source.
+ */
+function prepare(/** @type {string} */ name, /** @type {Variant} */ variant, /** @type {string} */ tarball) {
   const dir = path.join(ROOT, ".e2e-variants", name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -124,7 +83,7 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant) {
     if (!SKIP.has(entry) && !entry.startsWith(".env"))
       cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
-  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  nodeModulesWithTarball(path.join(dir, "node_modules"), tarball);
   if (variant.fixtures) {
     for (const entry of ["app", "public", "middleware.ts"])
       cpSync(path.join(FIXTURES, entry), path.join(dir, entry), { recursive: true });
@@ -189,6 +148,7 @@ function checkBuild(/** @type {string} */ output, /** @type {string} */ dir, /**
 }
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(VARIANTS);
+const { tarball } = packPackage(path.join(ROOT, ".e2e-variants", "packed"));
 for (const name of names) {
   const variant = VARIANTS[name];
   if (!variant) {
@@ -199,7 +159,7 @@ for (const name of names) {
   console.log(
     `\n== e2e variant ${name}: ${version(node)}, ${variant.gate}.ts, basePath "${variant.basePath}"${variant.cacheComponents ? ", cacheComponents" : ""} ==`,
   );
-  const dir = prepare(name, variant);
+  const dir = prepare(name, variant, tarball);
   // No config at build time: it comes from AUTH_SECRETS (or, for proxy.ts, a file) when the server starts.
   checkBuild(run(node, ["node_modules/next/dist/bin/next", "build"], { cwd: dir, capture: true }), dir, variant);
   run(

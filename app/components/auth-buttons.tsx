@@ -1,6 +1,6 @@
 "use client";
 
-import { useUser } from "@/lib/auth/client";
+import { useUser } from "streamlit-auth-nextjs/client";
 import { SubmitButton } from "./submit-button";
 
 type Action = (form: FormData) => Promise<never>;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useUser } from "@/lib/auth/client";
+import { useUser } from "streamlit-auth-nextjs/client";
 
 /** What a client component sees: the same claims as getUser(), from useUser(). */
 export function ClientUser() {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { refreshUser } from "@/lib/auth/server/refresh-user";
+import { refreshUser } from "streamlit-auth-nextjs/actions";
 
 /** Reads the user's claims again from the provider (refreshUser()); useUser() shows them without a reload. */
 export function RefreshClaims() {

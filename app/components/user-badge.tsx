@@ -1,6 +1,6 @@
 "use client";
 
-import { useUser } from "@/lib/auth/client";
+import { useUser } from "streamlit-auth-nextjs/client";
 
 /** Who is logged in, in one pill: a second useUser() on the static page, sharing the first one's request. */
 export function UserBadge() {

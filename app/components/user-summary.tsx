@@ -1,4 +1,4 @@
-import type { User } from "@/lib/auth";
+import type { User } from "streamlit-auth-nextjs";
 
 /** Who is logged in: picture (or initials), name, email, and the provider and issuer they logged in with. */
 export function UserSummary({ user }: { user: User }) {

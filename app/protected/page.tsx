@@ -1,4 +1,4 @@
-import { getUser } from "@/lib/auth";
+import { getUser } from "streamlit-auth-nextjs";
 import { SiteHeader } from "../components/site-header";
 import { UserSummary } from "../components/user-summary";
 

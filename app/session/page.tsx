@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import Link from "next/link";
-import { AccessTokenError, getAccessToken, getUser } from "@/lib/auth";
+import { AccessTokenError, getAccessToken, getUser } from "streamlit-auth-nextjs";
 import { ClientUser } from "../components/client-user";
 import { RefreshClaims } from "../components/refresh-claims";
 

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { login, logout } from "@/lib/auth";
+import { login, logout } from "streamlit-auth-nextjs";
 import { AuthButtons } from "../components/auth-buttons";
 import { ClientUser } from "../components/client-user";
 import { RefreshClaims } from "../components/refresh-claims";

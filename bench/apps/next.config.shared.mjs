@@ -1,6 +1,6 @@
 // Shared by every benchmark app. Turbopack's root is bench/: next, react and the library's dependencies are
-// installed in bench/node_modules (the same versions as the library's), and run.mjs copies the library's source to
-// bench/apps/_lib before building, so nothing outside bench/ (such as the demo app's own middleware.ts) is picked up.
+// installed in bench/node_modules (the same versions as the library's), and run.mjs unpacks the packed library there
+// before building, so nothing outside bench/ (such as the demo app's own middleware.ts) is picked up.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -40,16 +40,26 @@ export async function bundle() {
 /** What a regeneration keeps: the last build and its marker. */
 const KEPT_ON_REGENERATION = new Set([".next", ".bench-build", "next-env.d.ts"]);
 
+/** The packed package the README-setup apps were built with (its bytes are part of their build inputs). */
+let packedTarball = "";
+
 /**
- * The apps "set up exactly as the README says": bench/templates/readme (pages only, no layout) with
- * `scripts/init.mjs --protect /protected` applied, which copies lib/auth and writes the root layout with
- * <AuthProvider>, middleware.ts, instrumentation.ts and the auth route handlers. `readme-proxy` is the same app with
- * middleware.ts renamed to proxy.ts (Next 16's Node.js runtime), as the README's middleware section says.
- * Generated on every run, so they always follow the library and init as they are now.
+ * The apps "set up exactly as the README says": the package packed (`npm pack` of lib/auth) and unpacked into
+ * bench/node_modules as `npm install streamlit-auth-nextjs` lays it out (the bench's own lockfile holds its
+ * dependencies), then bench/templates/readme (pages only, no layout) with `npx streamlit-auth-nextjs init --protect
+ * /protected` applied, which writes the root layout with <AuthProvider>, middleware.ts, instrumentation.ts and the
+ * one-line auth route files. `readme-proxy` is the same app with middleware.ts renamed to proxy.ts (Next 16's Node.js
+ * runtime), as the README's middleware section says. Generated on every run, so they always follow the package and
+ * init as they are now.
  * @returns {Promise<Record<string, string[]>>} the files init wrote, per app
  */
 export async function generateReadmeApps() {
-  const { initApp } = await import(pathToFileURL(path.join(ROOT, "scripts/init.mjs")).href);
+  const { packPackage, unpackTarball, PACKAGE_DIR, PACKAGE_NAME } = await import(
+    pathToFileURL(path.join(ROOT, "scripts/packed-package.mjs")).href
+  );
+  packedTarball = packPackage(path.join(OUT, "packed")).tarball;
+  unpackTarball(packedTarball, path.join(BENCH, "node_modules", PACKAGE_NAME));
+  const { initApp } = await import(pathToFileURL(path.join(PACKAGE_DIR, "dist/cli/init.js")).href);
   /** @type {Record<string, string[]>} */
   const written = {};
   for (const [app, gate] of /** @type {const} */ ([
@@ -72,7 +82,7 @@ export async function generateReadmeApps() {
       throw new Error(`init into ${app}: the root layout has no <AuthProvider> around {children}:\n${layout}`);
     }
     if (gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
-    written[app] = report.files.map((/** @type {{ path: string }} */ f) => f.path).filter((p) => !p.startsWith("lib/auth/"));
+    written[app] = report.files.map((/** @type {{ path: string }} */ f) => f.path);
   }
   return written;
 }
@@ -90,10 +100,11 @@ function filesUnder(dir) {
   return out.sort();
 }
 
-/** A build is reused when nothing it is made from changed: its sources (with the library, for generated apps), the lockfile. */
+/** A build is reused when nothing it is made from changed: its sources (and the packed package, for generated apps), the lockfile. */
 function buildInputsHash(app) {
   const hash = createHash("sha256");
   const inputs = [...filesUnder(path.join(APPS, app)), path.join(APPS, "next.config.shared.mjs"), path.join(BENCH, "package-lock.json")];
+  if (app.startsWith("readme") && packedTarball) inputs.push(packedTarball);
   for (const file of inputs) hash.update(path.relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
   return hash.digest("hex");
 }

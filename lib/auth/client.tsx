@@ -1,25 +1,17 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import { useRouter } from "next/navigation.js";
 import { createContext, use, useEffect, useMemo, type ReactNode } from "react";
-import { USER_ROUTE, USER_ROUTE_HEADER, withBasePath } from "./config/base-path";
-import { createUser, type StandardClaims, type User } from "./user/user";
-
-/**
- * `useUser()` for client components. Tokens never reach the browser.
- *
- * Where the user comes from depends on how the server rendered the page (see `<AuthProvider>`): a page rendered per
- * request hands the claims over in its HTML (no request); under Cache Components they stream in the same response;
- * a static page, prerendered for everyone, leaves them to the browser: the first `useUser()` asks `GET /auth/user`,
- * once for all components. Until the user is known, `useUser()` suspends (React's `use()`), so
- * `user.is_logged_in` is never a guess: on static pages, put the component inside `<Suspense>`.
- */
+import { USER_ROUTE, USER_ROUTE_HEADER, withBasePath } from "./config/base-path.js";
+import { UseUserError, UseUserErrorCode } from "./user/use-user-error.js";
+import { createUser, type StandardClaims, type User } from "./user/user.js";
 
 type PlainClaims = Record<string, unknown>;
 
 /**
  * What a server render of the root layout knew: the claims, a promise of them (streamed), or nothing (a static
  * page). Every render of the layout (page load, `router.refresh()`, a server action) gives a new seed object.
+ * @internal
  */
 export interface UserSeed {
   user?: PlainClaims | PromiseLike<PlainClaims>;
@@ -43,15 +35,20 @@ function learn(claims: PlainClaims) {
 async function requestUser(): Promise<PlainClaims> {
   const response = await fetch(withBasePath(USER_ROUTE), { headers: { [USER_ROUTE_HEADER]: "1" } });
   if (!response.ok) {
-    throw Object.assign(new Error(`useUser(): GET ${USER_ROUTE} answered ${response.status}`), {
-      code: "USER_REQUEST_FAILED",
-    });
+    throw new UseUserError(
+      UseUserErrorCode.USER_REQUEST_FAILED,
+      `useUser(): GET ${USER_ROUTE} answered ${response.status}`,
+    );
   }
   const claims = (await response.json()) as PlainClaims;
   learn(claims);
   return claims;
 }
 
+/**
+ * `<AuthProvider>` renders it with the seed of its server render.
+ * @internal
+ */
 export function UserProvider({ seed, children }: { seed: UserSeed; children: ReactNode }) {
   const router = useRouter();
   useEffect(() => {
@@ -71,11 +68,21 @@ export function UserProvider({ seed, children }: { seed: UserSeed; children: Rea
   return <SeedContext value={seed}>{children}</SeedContext>;
 }
 
+/**
+ * `useUser()` for client components. Tokens never reach the browser.
+ *
+ * Where the user comes from depends on how the server rendered the page (see `<AuthProvider>`): a page rendered per
+ * request hands the claims over in its HTML (no request); under Cache Components they stream in the same response;
+ * a static page, prerendered for everyone, leaves them to the browser: the first `useUser()` asks `GET /auth/user`,
+ * once for all components. Until the user is known, `useUser()` suspends (React's `use()`), so
+ * `user.is_logged_in` is never a guess: on static pages, put the component inside `<Suspense>`.
+ */
 export function useUser<Claims extends object = StandardClaims>(): User<Claims> {
   const seed = use(SeedContext);
   if (!seed) {
-    throw new Error(
-      'useUser() needs <AuthProvider> around the app: wrap {children} in app/layout.tsx with <AuthProvider> from "@/lib/auth".',
+    throw new UseUserError(
+      UseUserErrorCode.NO_AUTH_PROVIDER,
+      'useUser() needs <AuthProvider> around the app: wrap {children} in app/layout.tsx with <AuthProvider> from "streamlit-auth-nextjs".',
     );
   }
   let claims = seed.user;
@@ -102,4 +109,6 @@ export function useUser<Claims extends object = StandardClaims>(): User<Claims> 
   return useMemo(() => createUser<Claims>(data), [data]);
 }
 
-export type { User, StandardClaims } from "./user/user";
+export { AuthError } from "./errors/auth-error.js";
+export { UseUserError, UseUserErrorCode } from "./user/use-user-error.js";
+export type { User, UserData, StandardClaims } from "./user/user.js";

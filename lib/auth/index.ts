@@ -1,18 +1,30 @@
 /**
- * Server API. In server components, route handlers and server actions:
+ * The server API of streamlit-auth-nextjs, for server components, route handlers and server actions:
  *
- *   import { getUser, login, logout } from "@/lib/auth";
+ * ```tsx
+ * import { getUser, login, logout } from "streamlit-auth-nextjs";
+ * ```
  *
- * Client components use `useUser()` from "@/lib/auth/client".
+ * Client components use `useUser()` from `streamlit-auth-nextjs/client`, and may call the server actions from
+ * `streamlit-auth-nextjs/actions`.
  */
-export { getUser } from "./server/get-user";
-export { login, logout } from "./server/actions";
-export { AuthProvider } from "./provider";
-export { getLoginProviders } from "./server/providers";
-export { getAccessToken, type AccessTokenOptions } from "./server/access-token";
-export { refreshUser } from "./server/refresh-user";
-export { AccessTokenError, type AccessTokenErrorCode } from "./protocol/access-token-error";
-export { AuthConfigError, AuthConfigErrors } from "./config/errors";
-export { AuthFlowError } from "./protocol/errors";
-export { UserModificationError } from "./user/user";
-export type { User, UserData, UserTokens, StandardClaims } from "./user/user";
+import "server-only";
+
+export { getUser } from "./server/get-user.js";
+export { login, logout } from "./server/actions.js";
+export { AuthProvider } from "./provider.js";
+export { getLoginProviders } from "./server/providers.js";
+export { getAccessToken, type AccessTokenOptions } from "./server/access-token.js";
+export { refreshUser } from "./server/refresh-user.js";
+export { AuthError } from "./errors/auth-error.js";
+export { AccessTokenError, AccessTokenErrorCode } from "./protocol/access-token-error.js";
+export {
+  AuthConfigError,
+  AuthConfigErrorCode,
+  AuthConfigErrors,
+  AuthConfigErrorsCode,
+  type AuthConfigErrorDetails,
+} from "./config/errors.js";
+export { AuthFlowError, AuthFlowErrorCode, type AuthFlowErrorOptions } from "./protocol/errors.js";
+export { UserModificationError, UserModificationErrorCode } from "./user/user.js";
+export type { User, UserData, UserTokens, StandardClaims } from "./user/user.js";

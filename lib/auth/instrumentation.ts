@@ -1,4 +1,4 @@
-import { loadConfig } from "./config/load";
+import { loadConfig } from "./config/load.js";
 
 /**
  * Called from the app's `instrumentation.ts` at server start (Node runtime). It reads the config, reports its problems

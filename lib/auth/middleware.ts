@@ -1,29 +1,25 @@
-import { NextResponse, type NextRequest } from "next/server";
-import { CALLBACK_ROUTE, isAuthRoute } from "./config/base-path";
-import { edgeConfigState } from "./config/edge";
-import { parseCookieHeader } from "./cookie/serialize";
-import { checkIdentity, NO_IDENTITY } from "./gate/identity";
-import { pathReadings } from "./gate/path-readings";
-import { protectionRule, type GateMatcher, type PathMatcher } from "./gate/protect";
-import { passThrough, refuseAnonymous } from "./gate/responses";
-import { ARRIVAL_PARAM, signArrival } from "./routes/arrival";
-import { sameCallbackPath } from "./routes/request";
+import { NextResponse, type NextRequest } from "next/server.js";
+import { CALLBACK_ROUTE, isAuthRoute } from "./config/base-path.js";
+import { edgeConfigState } from "./config/edge.js";
+import { parseCookieHeader } from "./cookie/serialize.js";
+import { checkIdentity, NO_IDENTITY } from "./gate/identity.js";
+import { pathReadings } from "./gate/path-readings.js";
+import { protectionRule, type GateMatcher, type PathMatcher } from "./gate/protect.js";
+import { passThrough, refuseAnonymous } from "./gate/responses.js";
+import { ARRIVAL_PARAM, signArrival } from "./routes/arrival.js";
+import { sameCallbackPath } from "./routes/request.js";
 
-export { compileMatcher, GateConfigError, type GateMatcher, type PathMatcher } from "./gate/protect";
+export {
+  compileMatcher,
+  GateConfigError,
+  GateConfigErrorCode,
+  type GateMatcher,
+  type MatcherCondition,
+  type PathMatcher,
+} from "./gate/protect.js";
+export { AuthError } from "./errors/auth-error.js";
 
-/**
- * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.
- *
- * - routes the callback path of `redirect_uri` (any path, chosen at run time) to the callback route handler;
- * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...` (GET, HEAD) or answers 401;
- * - re-seals an identity cookie sealed with an older `cookie_secret` with the newest one (rotation).
- *
- * Only what the middleware's `config.matcher` sends reaches it: the protected paths and requests that carry an
- * authorization response. A protected path is judged in every form the router may read it (percent-decoded,
- * normalised, as an RSC request), so no encoding, suffix or header lets an anonymous request through; `getUser()`
- * still checks the cookie again wherever data is served.
- */
-
+/** What {@link authMiddleware} protects. */
 export interface AuthMiddlewareOptions {
   /**
    * `config.matcher` of the same file. Its entries without `has` / `missing` are the protected paths, so protecting
@@ -37,6 +33,18 @@ export interface AuthMiddlewareOptions {
   protect?: PathMatcher;
 }
 
+/**
+ * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.
+ *
+ * - routes the callback path of `redirect_uri` (any path, chosen at run time) to the callback route handler;
+ * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...` (GET, HEAD) or answers 401;
+ * - re-seals an identity cookie sealed with an older `cookie_secret` with the newest one (rotation).
+ *
+ * Only what the middleware's `config.matcher` sends reaches it: the protected paths and requests that carry an
+ * authorization response. A protected path is judged in every form the router may read it (percent-decoded,
+ * normalised, as an RSC request), so no encoding, suffix or header lets an anonymous request through; `getUser()`
+ * still checks the cookie again wherever data is served.
+ */
 export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: NextRequest) => Promise<NextResponse> {
   const isProtected = protectionRule(options.protect, options.matcher);
   let warned = options.matcher !== undefined;

@@ -1,7 +1,8 @@
+import "server-only";
 import type { ReactNode } from "react";
-import { UserProvider, type UserSeed } from "./client";
-import { getUser } from "./server/get-user";
-import { renderMode } from "./server/render-mode";
+import { UserProvider, type UserSeed } from "./client.js";
+import { getUser } from "./server/get-user.js";
+import { renderMode } from "./server/render-mode.js";
 
 /**
  * Put this around `{children}` in the root layout: it hands the user's claims (never the tokens) to `useUser()` in

@@ -1,5 +1,5 @@
-import { identityCookies } from "./cookie/identity";
-import type { StandardClaims } from "./user/user";
+import { identityCookies } from "./cookie/identity.js";
+import type { StandardClaims } from "./user/user.js";
 
 /**
  * Test helpers for app authors: a logged-in identity cookie for any claims, without an identity provider.
@@ -26,6 +26,7 @@ export interface TestIdentityOptions {
   tokens?: { id?: string; access?: string };
 }
 
+/** One identity cookie, in the shape Playwright's `context.addCookies()` takes. */
 export interface TestCookie {
   name: string;
   value: string;
@@ -36,6 +37,10 @@ export interface TestCookie {
   secure: boolean;
 }
 
+/**
+ * The identity cookies of a logged-in user with these claims, sealed with the app's `cookie_secret` as a real login
+ * would: for `context.addCookies()` in Playwright, or {@link testCookieHeader} for a `Request`.
+ */
 export async function testIdentityCookies<Claims extends object = StandardClaims>(
   claims: Claims & { sub: string },
   options: TestIdentityOptions,

@@ -8,7 +8,7 @@ async function signIn(page: Page, userName: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("a blank Next.js app with the library added by init logs in and out through the local provider", async ({
+test("a blank Next.js app that installed the packed package and ran init logs in and out through the local provider", async ({
   page,
 }) => {
   await page.goto("/");

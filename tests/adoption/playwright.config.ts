@@ -11,6 +11,8 @@ import {
 /** Run through `npm run test:adoption` (tests/adoption/run.mjs), which builds the app in ADOPTION_APP_DIR first. */
 const appDir = process.env["ADOPTION_APP_DIR"];
 if (!appDir) throw new Error("ADOPTION_APP_DIR is not set: run `npm run test:adoption`, which prepares the app.");
+/** The Node.js the app was built with, and runs on. */
+const node = process.env["ADOPTION_NODE"] || process.execPath;
 
 export default defineConfig({
   testDir: ".",
@@ -34,7 +36,7 @@ export default defineConfig({
     },
     {
       // The app reads its own secrets.toml, as a real app would.
-      command: `node node_modules/next/dist/bin/next start -p ${ADOPTION_APP_PORT}`,
+      command: `"${node}" node_modules/next/dist/bin/next start -p ${ADOPTION_APP_PORT}`,
       cwd: appDir,
       url: `${ADOPTION_APP_ORIGIN}/`,
       reuseExistingServer: false,

@@ -1,37 +1,41 @@
 // @ts-check
 /**
- * `npm run test:adoption`: adds the library to a blank Next.js app the way the docs say, and logs in with it.
+ * `npm run test:adoption`: a blank Next.js app adopts the package the way the README says, on Node.js 20 and on
+ * Node.js 22 (the npm registry's `node` package, see scripts/node22.mjs), each from scratch:
  *
- * 1. copies tests/adoption/blank-app (what create-next-app gives, plus a page using getUser/login/logout/useUser)
- *    to a temporary folder;
- * 2. runs `node scripts/init.mjs <app> --protect /private` and checks what it printed;
- * 3. follows the printed next steps: wraps the layout's children in <AuthProvider>, "installs" the dependencies
- *    (this repository's node_modules, hard-linked: no network), writes secrets.toml from secrets.example.toml;
- * 4. `next build` in that folder, and checks in its route table that the static pages stayed static (○);
- * 5. Playwright (tests/adoption/playwright.config.ts) starts `next start` there and the local provider, and logs in
+ * 1. `npm pack` of lib/auth (what the registry would serve), next to a copy of tests/adoption/blank-app (what
+ *    create-next-app gives, plus pages using getUser/login/logout/useUser);
+ * 2. the app installs the tarball offline: its package.json and package-lock.json get what
+ *    `npm install ./streamlit-auth-nextjs-<version>.tgz` writes (tests/adoption/offline-lock.mjs), and `npm ci --offline`
+ *    installs from npm's cache and the tarball alone;
+ * 3. `npx streamlit-auth-nextjs init --protect /private`, whose output is checked; a second run changes nothing;
+ * 4. the printed next steps: <AuthProvider> in the layout, secrets.toml from secrets.example.toml;
+ * 5. `next build`: the static pages stay static (○), no server code reaches the browser's bundle, no file trace lists
+ *    secrets.toml; the compiled middleware runs in Vercel's edge runtime (tests/adoption/compiled-middleware.test.ts);
+ * 6. Playwright (tests/adoption/playwright.config.ts) starts `next start` there and the local provider, and logs in
  *    and out in Chromium.
  * The temporary folder is removed afterwards (KEEP_ADOPTION_APP=1 keeps it).
+ *
+ *   node tests/adoption/run.mjs [20] [22]     (both by default)
  */
 import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
   cpSync,
-  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
-  readlinkSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { node22, nodeVersion } from "../../scripts/node22.mjs";
+import { PACKAGE_DIR, PACKAGE_NAME, ROOT, packPackage } from "../../scripts/packed-package.mjs";
 import { ADOPTION_APP_PORT, ADOPTION_CLIENT, ADOPTION_COOKIE_SECRET, ADOPTION_IDP_PORT } from "./env.mjs";
+import { offlineLockfile } from "./offline-lock.mjs";
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 const step = (/** @type {string} */ message) => console.log(`\n[adoption ${elapsed()}] ${message}`);
@@ -39,24 +43,6 @@ const step = (/** @type {string} */ message) => console.log(`\n[adoption ${elaps
 /** @param {boolean} condition @param {string} message @returns {asserts condition} */
 function check(condition, message) {
   if (!condition) throw new Error(`adoption test: ${message}`);
-}
-
-/** A copy of `from` at `to` whose files are hard links (a plain copy across file systems); symlinks are kept. */
-function linkTree(/** @type {string} */ from, /** @type {string} */ to) {
-  mkdirSync(to, { recursive: true });
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    const target = path.join(to, entry.name);
-    if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
-    else if (entry.isDirectory()) linkTree(source, target);
-    else {
-      try {
-        linkSync(source, target);
-      } catch {
-        copyFileSync(source, target);
-      }
-    }
-  }
 }
 
 /** Replaces `key = ...` (the first such line) in TOML text; fails if it is not there. */
@@ -71,25 +57,86 @@ function routeTable(/** @type {string} */ output) {
   return new Map([...output.matchAll(/^[┌├└]\s+(\S)\s+(\/\S*)/gmu)].map((m) => [m[2] ?? "", m[1] ?? ""]));
 }
 
-const work = mkdtempSync(path.join(tmpdir(), "auth-adoption-"));
-const app = path.join(work, "my-app");
-let status = 1;
-try {
-  step(`A blank Next.js app in ${app}`);
-  cpSync(path.join(REPO, "tests", "adoption", "blank-app"), app, {
+/** Every file under dir (relative paths). @param {string} dir @returns {string[]} */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/**
+ * Runs a command with `node` (and so npm, npx and the package's bin) resolving to the given binary; its output is
+ * passed through and returned.
+ * @param {string} node @param {string} command @param {string[]} args @param {{ cwd: string, env?: NodeJS.ProcessEnv }} options
+ */
+function run(node, command, args, options) {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PATH: `${path.dirname(node)}${path.delimiter}${process.env["PATH"] ?? ""}`,
+      ...options.env,
+    },
+  });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  check(result.status === 0, `${command} ${args.join(" ")} exited with ${result.status}`);
+  return result.stdout;
+}
+
+/** Markers of server code: none may be in the browser's JavaScript. */
+const SERVER_ONLY_MARKERS = [
+  "AUTH_SECRETS_FILE", // config loading (Node)
+  "server_metadata_url", // config parsing
+  "Fe26.2", // iron-session's seal format
+  "authorization_endpoint", // the OpenID Connect protocol
+  "end_session_endpoint",
+];
+/** ... while useUser() is (its request header). */
+const CLIENT_MARKER = "x-auth-user";
+
+/** The whole adoption, from a blank app to a login, on one Node.js. @param {string} node @param {string} work */
+function adopt(node, work, /** @type {{ tarball: string }} */ packed) {
+  const version = nodeVersion(node);
+  const app = path.join(work, "my-app");
+
+  step(`${version}: a blank Next.js app in ${app}`);
+  cpSync(path.join(ROOT, "tests", "adoption", "blank-app"), app, {
     recursive: true,
     filter: (source) => path.basename(source) !== "README.md",
   });
+  const tarball = path.join(work, path.basename(packed.tarball));
+  copyFileSync(packed.tarball, tarball);
 
-  step("node scripts/init.mjs <app> --protect /private");
-  const init = spawnSync(process.execPath, [path.join(REPO, "scripts", "init.mjs"), app, "--protect", "/private"], {
-    encoding: "utf8",
+  // npm, npx and the package's bin ("#!/usr/bin/env node") all run on this Node.js.
+  check(run(node, "node", ["--version"], { cwd: work }).trim() === version, `"node" is not ${version} on the PATH`);
+
+  step(`${version}: npm install ./${path.basename(tarball)}, offline`);
+  const spec = `file:../${path.basename(tarball)}`;
+  const pkgFile = path.join(app, "package.json");
+  const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
+  pkg.dependencies[PACKAGE_NAME] = spec;
+  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+  const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8"));
+  const registry = run(node, "npm", ["config", "get", "registry"], { cwd: app }).trim();
+  const lock = offlineLockfile({
+    registry,
+    repoLock: path.join(ROOT, "package-lock.json"),
+    app: pkg,
+    tarball,
+    tarballSpec: spec,
+    manifest,
   });
-  process.stdout.write(init.stdout);
-  process.stderr.write(init.stderr);
-  check(init.status === 0, `init exited with ${init.status}`);
+  writeFileSync(path.join(app, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
+  run(node, "npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: app });
+  const installed = JSON.parse(readFileSync(path.join(app, "node_modules", PACKAGE_NAME, "package.json"), "utf8"));
+  check(installed.version === manifest.version, `installed ${PACKAGE_NAME}@${installed.version}`);
+
+  step(`${version}: npx ${PACKAGE_NAME} init --protect /private`);
+  const init = run(node, "npx", ["--offline", PACKAGE_NAME, "init", "--protect", "/private"], { cwd: app });
   for (const expected of [
-    "lib/auth/ (",
     "app/auth/login/route.ts            created",
     "app/auth/callback/route.ts         created",
     "app/auth/logout/route.ts           created",
@@ -97,34 +144,30 @@ try {
     "middleware.ts                      created",
     "instrumentation.ts                 created",
     "secrets.example.toml               created",
-    "npm install iron-session@",
     "Wrap {children} in <AuthProvider> in app/layout.tsx",
-    'import { getUser, login, logout } from "@/lib/auth"',
+    `import { getUser, login, logout } from "${PACKAGE_NAME}"`,
   ]) {
-    check(init.stdout.includes(expected), `init's output lacks ${JSON.stringify(expected)}`);
+    check(init.includes(expected), `init's output lacks ${JSON.stringify(expected)}`);
   }
-  const second = spawnSync(process.execPath, [path.join(REPO, "scripts", "init.mjs"), app, "--protect", "/private"], {
-    encoding: "utf8",
-  });
-  check(second.status === 0 && !/\b(created|overwritten)\b/.test(second.stdout), "a second init changed files");
+  check(!init.includes("npm install"), "init asks to install a package that is installed");
+  check(
+    readFileSync(path.join(app, "app", "auth", "login", "route.ts"), "utf8") ===
+      `export { GET } from "${PACKAGE_NAME}/routes/login";\n`,
+    "the login route is not one line",
+  );
+  const second = run(node, "npx", ["--offline", PACKAGE_NAME, "init", "--protect", "/private"], { cwd: app });
+  check(!/\b(created|kept)\b/.test(second), "a second init changed files");
 
-  step("Following the printed next steps");
-  // The layout: wrap {children} in <AuthProvider>.
+  step(`${version}: following the printed next steps`);
   const layoutFile = path.join(app, "app", "layout.tsx");
   const layout = readFileSync(layoutFile, "utf8");
   check(layout.includes("<body>{children}</body>"), "the blank layout changed");
+  const importLine = /^\s*(import \{ AuthProvider \} from ".*";)$/m.exec(init)?.[1];
+  check(importLine !== undefined, "init printed no import line for <AuthProvider>");
   writeFileSync(
     layoutFile,
-    `import { AuthProvider } from "@/lib/auth";\n${layout.replace("{children}", "<AuthProvider>{children}</AuthProvider>")}`,
+    `${importLine}\n${layout.replace("{children}", "<AuthProvider>{children}</AuthProvider>")}`,
   );
-  // npm install iron-session oauth4webapi smol-toml: recorded in package.json, files from this repository.
-  const ours = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8"));
-  const pkgFile = path.join(app, "package.json");
-  const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
-  for (const name of ["iron-session", "oauth4webapi", "smol-toml"]) pkg.dependencies[name] = ours.dependencies[name];
-  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
-  linkTree(path.join(REPO, "node_modules"), path.join(app, "node_modules"));
-  // cp secrets.example.toml secrets.toml, and fill it in for the local provider.
   let toml = readFileSync(path.join(app, "secrets.example.toml"), "utf8");
   toml = setKey(toml, "redirect_uri", `http://localhost:${ADOPTION_APP_PORT}/oauth2callback`);
   toml = setKey(toml, "cookie_secret", ADOPTION_COOKIE_SECRET);
@@ -133,17 +176,10 @@ try {
   toml = setKey(toml, "server_metadata_url", `http://127.0.0.1:${ADOPTION_IDP_PORT}/.well-known/openid-configuration`);
   writeFileSync(path.join(app, "secrets.toml"), toml);
 
-  step("next build");
-  const build = spawnSync(process.execPath, [path.join(app, "node_modules", "next", "dist", "bin", "next"), "build"], {
-    cwd: app,
-    encoding: "utf8",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  process.stdout.write(build.stdout);
-  process.stderr.write(build.stderr);
-  check(build.status === 0, `next build exited with ${build.status}`);
+  step(`${version}: next build`);
+  const build = run(node, node, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { cwd: app });
   // <AuthProvider> in the layout must not turn the app's static pages dynamic.
-  const routes = routeTable(build.stdout);
+  const routes = routeTable(build);
   for (const [route, kind] of [
     ["/about", "○"],
     ["/_not-found", "○"],
@@ -152,25 +188,65 @@ try {
   ]) {
     check(routes.get(route) === kind, `next build lists ${route} as ${routes.get(route) ?? "missing"}, not ${kind}`);
   }
+  const browserCode = filesUnder(path.join(app, ".next", "static"))
+    .filter((file) => file.endsWith(".js"))
+    .map((file) => readFileSync(file, "utf8"))
+    .join("\n");
+  check(browserCode.includes(CLIENT_MARKER), `the browser's bundle lacks useUser() ("${CLIENT_MARKER}")`);
+  for (const marker of SERVER_ONLY_MARKERS)
+    check(!browserCode.includes(marker), `server code ("${marker}") reached the browser's bundle`);
 
-  step("Playwright: log in and out through the local provider");
-  const playwright = spawnSync(
+  // The config is read at run time: the build's file traces (which decide what a deployment ships) never list the
+  // secrets, although secrets.toml sat next to the build (the package's turbopackIgnore hints, from node_modules).
+  for (const trace of filesUnder(path.join(app, ".next")).filter((file) => file.endsWith(".nft.json"))) {
+    check(!readFileSync(trace, "utf8").includes("secrets.toml"), `${path.relative(app, trace)} lists secrets.toml`);
+  }
+
+  step(`${version}: the compiled middleware in @edge-runtime/vm`);
+  run(
+    process.execPath,
+    process.execPath,
+    [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--config", "tests/adoption/vitest.config.ts"],
+    { cwd: ROOT, env: { ADOPTION_APP_DIR: app } },
+  );
+
+  step(`${version}: Playwright, log in and out through the local provider`);
+  run(
+    process.execPath,
     process.execPath,
     [
-      path.join(REPO, "node_modules", "@playwright", "test", "cli.js"),
+      path.join(ROOT, "node_modules", "@playwright", "test", "cli.js"),
       "test",
       "-c",
       "tests/adoption/playwright.config.ts",
     ],
-    { cwd: REPO, stdio: "inherit", env: { ...process.env, ADOPTION_APP_DIR: app } },
+    { cwd: ROOT, env: { ADOPTION_APP_DIR: app, ADOPTION_NODE: node } },
   );
-  status = playwright.status ?? 1;
+}
+
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ["20", "22"];
+const nodes = wanted.map((major) => {
+  if (major === "20") return process.execPath;
+  if (major === "22") return node22();
+  throw new Error(`Unknown Node.js ${major}: 20 (this one) or 22`);
+});
+const work = mkdtempSync(path.join(tmpdir(), "auth-adoption-"));
+let status = 1;
+try {
+  check(nodeVersion(process.execPath).startsWith("v20."), `run it on Node.js 20, not ${process.version}`);
+  step(`npm pack (${PACKAGE_DIR})`);
+  const packed = packPackage(path.join(work, "packed"));
+  for (const node of nodes) {
+    const dir = path.join(work, `node-${nodeVersion(node)}`);
+    mkdirSync(dir, { recursive: true });
+    adopt(node, dir, packed);
+  }
+  status = 0;
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  status = 1;
 } finally {
-  if (process.env["KEEP_ADOPTION_APP"] === "1") console.log(`\nKept ${app}`);
+  if (process.env["KEEP_ADOPTION_APP"] === "1") console.log(`\nKept ${work}`);
   else rmSync(work, { recursive: true, force: true });
-  step(status === 0 ? "passed" : "FAILED");
+  step(status === 0 ? `passed on ${nodes.map(nodeVersion).join(" and ")}` : "FAILED");
 }
 process.exit(status);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { testIdentityCookies } from "@/lib/auth/testing";
+import { testIdentityCookies } from "streamlit-auth-nextjs/testing";
 import { APP_ORIGIN, COOKIE_SECRET, IDP_ORIGIN } from "./env";
 import { clientUser, logIn } from "./support";
 

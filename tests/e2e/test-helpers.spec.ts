@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { testIdentityCookies } from "@/lib/auth/testing";
+import { testIdentityCookies } from "streamlit-auth-nextjs/testing";
 import { APP_ORIGIN, COOKIE_SECRET } from "./env";
 import { clientUser, serverUser } from "./support";
 

@@ -1,11 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { formatReport, initApp, middlewareSource, type InitReport } from "../../scripts/init.mjs";
+import { formatReport, initApp, type InitReport } from "@/lib/auth/cli/init";
+import { middlewareSource } from "@/lib/auth/cli/templates";
 
-/** scripts/init.mjs against small fake apps in temporary folders (the real build and login: npm run test:adoption). */
+/**
+ * `npx streamlit-auth-nextjs init` (lib/auth/cli) against small apps in temporary folders. The real install, build and
+ * login: npm run test:adoption.
+ */
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const BIN = path.join(ROOT, "lib", "auth", "dist", "cli", "bin.js");
+const VERSION = (
+  JSON.parse(readFileSync(path.join(ROOT, "lib", "auth", "package.json"), "utf8")) as { version: string }
+).version;
 const folders: string[] = [];
 
 function app(files: Record<string, string> = {}): string {
@@ -22,76 +31,100 @@ function app(files: Record<string, string> = {}): string {
 const read = (dir: string, file: string) => readFileSync(path.join(dir, file), "utf8");
 const resultOf = (report: InitReport, file: string) => report.files.find((f) => f.path === file)?.result;
 
+/** Every file under dir with its text, for before/after comparisons. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const file = path.relative(dir, path.join(entry.parentPath, entry.name));
+        return [file, read(dir, file)];
+      }),
+  );
+}
+
 afterEach(() => {
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("scripts/init.mjs", () => {
-  it("copies lib/auth and writes the routes, middleware, instrumentation, layout, secrets example and .gitignore", () => {
+describe("init", () => {
+  it("writes one-line route files, middleware, instrumentation, a layout, the secrets example and .gitignore lines", () => {
     const dir = app({ "app/page.tsx": "export default function Page() { return null; }\n" });
     const report = initApp({ target: dir, protect: ["/dashboard"] });
 
-    const libFiles = readdirSync(path.join(ROOT, "lib", "auth"), { recursive: true, encoding: "utf8" }).filter((f) =>
-      /\.tsx?$/.test(f),
+    expect(read(dir, "app/auth/login/route.ts")).toBe('export { GET } from "streamlit-auth-nextjs/routes/login";\n');
+    expect(read(dir, "app/auth/callback/route.ts")).toMatch(
+      /\nexport \{ GET \} from "streamlit-auth-nextjs\/routes\/callback";\n$/,
     );
-    expect(libFiles.length).toBeGreaterThan(20);
-    for (const file of libFiles) expect(read(dir, `lib/auth/${file}`)).toBe(read(ROOT, `lib/auth/${file}`));
-    expect(read(dir, "app/auth/login/route.ts")).toBe(
-      'import { handleLogin } from "../../../lib/auth/routes/login";\n\nexport const GET = handleLogin;\n',
+    expect(read(dir, "app/auth/logout/route.ts")).toBe(
+      'export { GET, POST } from "streamlit-auth-nextjs/routes/logout";\n',
     );
-    expect(read(dir, "app/auth/callback/route.ts")).toContain("export const GET = handleCallback;");
-    expect(read(dir, "app/auth/logout/route.ts")).toContain("export const POST = handleLogout;");
-    expect(read(dir, "app/auth/user/route.ts")).toContain(
-      'import { handleUser } from "../../../lib/auth/routes/user";',
-    );
-    expect(read(dir, "app/auth/user/route.ts")).toContain("export const GET = handleUser;");
+    expect(read(dir, "app/auth/user/route.ts")).toContain('export { GET } from "streamlit-auth-nextjs/routes/user";');
+    expect(read(dir, "middleware.ts")).toContain('import { authMiddleware } from "streamlit-auth-nextjs/middleware";');
     expect(read(dir, "middleware.ts")).toContain('"/dashboard/:path*",');
     expect(read(dir, "middleware.ts")).toContain("authMiddleware({ matcher: config.matcher })");
-    // The template is the demo's own middleware.ts, byte for byte, but for the import path and what it protects.
-    expect(middlewareSource("@/lib/auth", ["/protected"])).toBe(read(ROOT, "middleware.ts"));
-    expect(read(dir, "instrumentation.ts")).toContain('await import("./lib/auth/instrumentation")');
+    expect(read(dir, "instrumentation.ts")).toContain('await import("streamlit-auth-nextjs/instrumentation")');
     expect(read(dir, "app/layout.tsx")).toContain("<AuthProvider>{children}</AuthProvider>");
-    expect(read(dir, "app/layout.tsx")).toContain('import { AuthProvider } from "../lib/auth";');
-    expect(read(dir, "secrets.example.toml")).toBe(read(ROOT, "secrets.example.toml"));
+    expect(read(dir, "app/layout.tsx")).toContain('import { AuthProvider } from "streamlit-auth-nextjs";');
+    expect(read(dir, "secrets.example.toml")).toBe(read(ROOT, "lib/auth/secrets.example.toml"));
     expect(read(dir, ".gitignore")).toContain("/secrets.toml\n/.streamlit/secrets.toml\n");
     expect(report.files.every((f) => f.result === "created")).toBe(true);
+    // Nothing besides those: no copy of the library, no node_modules.
+    expect(readdirSync(dir).sort()).toEqual(
+      [".gitignore", "app", "instrumentation.ts", "middleware.ts", "package.json", "secrets.example.toml"].sort(),
+    );
 
     const text = formatReport(report);
-    expect(text).toContain("npm install iron-session@8.0.4 oauth4webapi@3.8.8 smol-toml@1.9.1");
+    expect(text).toContain(`npm install streamlit-auth-nextjs@${VERSION}`);
     expect(text).toContain("cp secrets.example.toml secrets.toml");
+    expect(text).toContain('import { getUser, login, logout } from "streamlit-auth-nextjs";');
     expect(text).not.toContain("Wrap {children}");
   });
 
   it("running it again changes nothing", () => {
     const dir = app();
     initApp({ target: dir, protect: ["/dashboard"] });
+    const before = snapshot(dir);
     const again = initApp({ target: dir, protect: ["/dashboard"] });
     expect(again.files.filter((f) => f.result !== "unchanged")).toEqual([]);
     expect(again.warnings).toEqual([]);
+    expect(snapshot(dir)).toEqual(before);
   });
 
-  it("never edits an existing layout, middleware or instrumentation: it says what to add instead", () => {
+  it("never overwrites a file: an existing layout, middleware, instrumentation or route file is kept, with what to add", () => {
     const layout =
       "export default function RootLayout({ children }) { return <html><body>{children}</body></html>; }\n";
     const dir = app({
       "app/layout.tsx": layout,
+      "app/auth/login/route.ts": "export function GET() { return new Response('mine'); }\n",
       "middleware.ts": "export default function middleware() {}\n",
       "instrumentation.ts": "export function register() {}\n",
-      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@/*": ["./*"] } } }),
+      "secrets.example.toml": "# mine\n",
       ".gitignore": "node_modules\n/secrets.toml",
     });
-    const report = initApp({ target: dir, force: true });
-    expect(read(dir, "app/layout.tsx")).toBe(layout);
-    expect(read(dir, "middleware.ts")).toBe("export default function middleware() {}\n");
-    expect(read(dir, "instrumentation.ts")).toBe("export function register() {}\n");
+    const before = snapshot(dir);
+    const report = initApp({ target: dir });
+    for (const file of [
+      "app/layout.tsx",
+      "app/auth/login/route.ts",
+      "middleware.ts",
+      "instrumentation.ts",
+      "secrets.example.toml",
+    ])
+      expect(read(dir, file), file).toBe(before[file]);
     expect(resultOf(report, "middleware.ts")).toBe("kept");
+    expect(resultOf(report, "app/auth/login/route.ts")).toBe("kept");
+    expect(report.warnings.join("\n")).toContain(
+      'app/auth/login/route.ts exists and was left alone: it must export GET from "streamlit-auth-nextjs/routes/login"',
+    );
     const steps = report.steps.join("\n");
     expect(steps).toContain("Wrap {children} in <AuthProvider> in app/layout.tsx");
-    expect(steps).toContain('import { AuthProvider } from "@/lib/auth";');
+    expect(steps).toContain('import { AuthProvider } from "streamlit-auth-nextjs";');
     expect(steps).toContain("middleware.ts already exists");
     expect(steps).toContain("instrumentation.ts already exists");
-    expect(steps).toContain('import { getUser, login, logout } from "@/lib/auth";');
+    expect(steps).toContain('await import("streamlit-auth-nextjs/instrumentation")');
     // Only the missing line is added to .gitignore.
+    expect(resultOf(report, ".gitignore")).toBe("appended");
     expect(read(dir, ".gitignore")).toBe(
       "node_modules\n/secrets.toml\n# Auth configuration (secrets)\n/.streamlit/secrets.toml\n",
     );
@@ -104,39 +137,40 @@ describe("scripts/init.mjs", () => {
     expect(report.steps.join("\n")).toContain("proxy.ts already exists");
   });
 
-  it("a changed library file is kept unless --force; --force never touches the middleware", () => {
-    const dir = app();
-    initApp({ target: dir });
-    writeFileSync(path.join(dir, "lib/auth/index.ts"), "// changed\n");
-    writeFileSync(path.join(dir, "middleware.ts"), "// mine\n");
-    const kept = initApp({ target: dir });
-    expect(resultOf(kept, "lib/auth/index.ts")).toBe("kept");
-    expect(kept.warnings.join("\n")).toContain("lib/auth/index.ts");
-    expect(read(dir, "lib/auth/index.ts")).toBe("// changed\n");
-
-    const forced = initApp({ target: dir, force: true });
-    expect(resultOf(forced, "lib/auth/index.ts")).toBe("overwritten");
-    expect(read(dir, "lib/auth/index.ts")).toBe(read(ROOT, "lib/auth/index.ts"));
-    expect(read(dir, "middleware.ts")).toBe("// mine\n");
-  });
-
-  it("an app with src/app gets everything under src/, with matching relative imports", () => {
+  it("an app with src/app gets its code under src/", () => {
     const dir = app({ "src/app/page.tsx": "export default function Page() { return null; }\n" });
     const report = initApp({ target: dir });
     expect(report.srcDir).toBe(true);
-    expect(read(dir, "src/lib/auth/index.ts")).toBe(read(ROOT, "lib/auth/index.ts"));
-    expect(read(dir, "src/app/auth/logout/route.ts")).toContain('from "../../../lib/auth/routes/logout"');
-    expect(read(dir, "src/middleware.ts")).toContain('from "./lib/auth/middleware"');
-    expect(read(dir, "src/instrumentation.ts")).toContain('import("./lib/auth/instrumentation")');
+    expect(read(dir, "src/app/auth/logout/route.ts")).toContain('from "streamlit-auth-nextjs/routes/logout"');
+    expect(existsSync(path.join(dir, "src/middleware.ts"))).toBe(true);
+    expect(existsSync(path.join(dir, "src/instrumentation.ts"))).toBe(true);
     expect(existsSync(path.join(dir, "secrets.example.toml"))).toBe(true);
-    expect(existsSync(path.join(dir, "lib"))).toBe(false);
+    expect(existsSync(path.join(dir, "app"))).toBe(false);
   });
 
   it("--dry-run writes nothing", () => {
     const dir = app();
     const report = initApp({ target: dir, dryRun: true });
-    expect(report.files.length).toBeGreaterThan(40);
+    expect(report.files.length).toBeGreaterThan(8);
     expect(readdirSync(dir)).toEqual(["package.json"]);
+  });
+
+  it("installs nothing: an app without the package is told the npm install command, one with it is not", () => {
+    const without = app();
+    const before = read(without, "package.json");
+    expect(formatReport(initApp({ target: without, dryRun: true }))).toContain(
+      `Install the library (init installs nothing itself):\n       npm install streamlit-auth-nextjs@${VERSION}`,
+    );
+    initApp({ target: without });
+    expect(read(without, "package.json")).toBe(before);
+    expect(existsSync(path.join(without, "node_modules"))).toBe(false);
+
+    const withIt = app({
+      "package.json": JSON.stringify({
+        dependencies: { next: "16.4.6", react: "19.3.1", "streamlit-auth-nextjs": "^0.1.0" },
+      }),
+    });
+    expect(formatReport(initApp({ target: withIt, dryRun: true }))).not.toContain("npm install");
   });
 
   it("warns about an old Next.js or React, and refuses a folder without package.json or a bad --protect", () => {
@@ -148,5 +182,54 @@ describe("scripts/init.mjs", () => {
     folders.push(empty);
     expect(() => initApp({ target: empty })).toThrow(/has no package\.json/);
     expect(() => initApp({ target: dir, protect: ["dashboard"] })).toThrow(/starting with "\/"/);
+  });
+
+  it("this repository's demo app is what init writes: applied to the demo's own files, it changes nothing", () => {
+    const dir = app();
+    for (const file of [
+      "package.json",
+      ".gitignore",
+      "middleware.ts",
+      "instrumentation.ts",
+      "secrets.example.toml",
+      "app/layout.tsx",
+      "app/auth",
+    ])
+      cpSync(path.join(ROOT, file), path.join(dir, file), { recursive: true });
+    const report = initApp({ target: dir, protect: ["/protected"] });
+    expect(report.files.filter((f) => f.result !== "unchanged")).toEqual([]);
+    expect(report.steps.join("\n")).not.toMatch(/already exists|Wrap \{children\}|npm install/);
+    expect(read(ROOT, "middleware.ts")).toBe(middlewareSource(["/protected"]));
+    // The package ships the demo's example config.
+    expect(read(ROOT, "lib/auth/secrets.example.toml")).toBe(read(ROOT, "secrets.example.toml"));
+  });
+});
+
+describe("the streamlit-auth-nextjs bin (built)", () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+
+  it("init writes the files and prints the next steps; a second run reports everything unchanged", () => {
+    const dir = app();
+    const first = run("init", dir, "--protect", "/members");
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain("app/auth/login/route.ts            created");
+    expect(first.stdout).toContain("Next steps:");
+    expect(read(dir, "middleware.ts")).toContain('"/members/:path*",');
+    const second = run("init", dir, "--protect", "/members");
+    expect(second.status).toBe(0);
+    expect(second.stdout).not.toMatch(/\bcreated\b/);
+  });
+
+  it("explains its usage, and refuses an unknown command or a folder that is no app", () => {
+    expect(run("--help").stdout).toContain("Usage: npx streamlit-auth-nextjs init");
+    expect(run("--version").stdout.trim()).toBe(VERSION);
+    const unknown = run("setup");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "setup"');
+    const empty = mkdtempSync(path.join(tmpdir(), "auth-init-"));
+    folders.push(empty);
+    const refused = run("init", empty);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^init: .* has no package\.json/);
   });
 });

@@ -3,19 +3,26 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { LIBRARY_PACKAGES, PEER_PACKAGES } from "../../scripts/init.mjs";
 
 /**
- * lib/auth is copied into other apps as it is (scripts/init.mjs, docs/getting-started.md): it must never import
- * from the demo app (app/, components/, "@/..."), nor reach outside its own folder, and may only use the packages
- * that init tells an app to install (plus Next.js, React and Node's built-ins).
+ * lib/auth is the package streamlit-auth-nextjs: its source may only import itself (with explicit `.js` extensions, as
+ * Node's ESM resolution needs in the built files), Node's built-ins and the packages its package.json declares; the
+ * entries that run in the browser or on the edge reach nothing Node-only or server-only.
  */
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const LIB = path.join(ROOT, "lib");
+const LIB = path.join(ROOT, "lib", "auth");
+const pkg = JSON.parse(readFileSync(path.join(LIB, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+const root = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((file) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(file))
+    .filter((file) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(file) && !/^(dist|node_modules)\//.test(file))
     .map((file) => path.join(dir, file));
 }
 
@@ -30,38 +37,65 @@ function packageName(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
 }
 
+/** The source file a relative `.js` specifier names (`./x.js` is `./x.ts` or `./x.tsx`). */
+function sourceOf(from: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(from), specifier).replace(/\.js$/, "");
+  return [`${base}.ts`, `${base}.tsx`].find((file) => files.includes(file));
+}
+
+/** Every source file reachable from an entry, with the bare specifiers each imports. */
+function reachable(entry: string): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    const bare: string[] = [];
+    seen.set(file, bare);
+    for (const specifier of specifiers(file)) {
+      if (!specifier.startsWith(".")) bare.push(specifier);
+      else {
+        const next = sourceOf(file, specifier);
+        if (next) visit(next);
+      }
+    }
+  };
+  visit(path.join(LIB, entry));
+  return seen;
+}
+
 const files = sourceFiles(LIB);
-const allowedPackages = new Set([...PEER_PACKAGES, ...LIBRARY_PACKAGES]);
+const allowedPackages = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
 const builtins = new Set(builtinModules);
 
-describe("lib/ is self-contained", () => {
+describe("lib/auth is a self-contained package", () => {
   it("has the library's files to check", () => {
     expect(files.length).toBeGreaterThan(20);
-    expect(files).toContain(path.join(LIB, "auth", "index.ts"));
+    expect(files).toContain(path.join(LIB, "index.ts"));
   });
 
   it("the import scanner sees every kind of import", () => {
     const sample = path.join(ROOT, "tests", "unit", "lib-boundary.test.ts");
-    expect(specifiers(sample)).toEqual(expect.arrayContaining(["node:fs", "typescript", "../../scripts/init.mjs"]));
+    expect(specifiers(sample)).toEqual(expect.arrayContaining(["node:fs", "typescript", "vitest"]));
   });
 
   it.each(files.map((file) => [path.relative(ROOT, file), file]))(
-    "%s imports only lib/auth and packages",
+    "%s imports only lib/auth (by .js paths) and declared packages",
     (_, file) => {
       const problems: string[] = [];
       for (const specifier of specifiers(file)) {
         if (specifier.startsWith(".")) {
           const resolved = path.resolve(path.dirname(file), specifier);
-          if (!resolved.startsWith(path.join(LIB, "auth") + path.sep) && resolved !== path.join(LIB, "auth")) {
-            problems.push(`${specifier} reaches outside lib/auth`);
-          }
+          if (!resolved.startsWith(LIB + path.sep)) problems.push(`${specifier} reaches outside lib/auth`);
+          else if (!file.endsWith(".d.ts") && !sourceOf(file, specifier))
+            problems.push(`${specifier}: name the file with its .js extension, as Node's ESM resolution needs`);
         } else if (specifier.startsWith("@/") || specifier.startsWith("~/") || specifier.startsWith("/")) {
-          problems.push(`${specifier} imports from the app (lib/auth must use relative imports only)`);
+          problems.push(`${specifier} imports from the app (lib/auth uses relative imports only)`);
         } else if (specifier.startsWith("node:")) {
           if (!builtins.has(specifier.slice(5))) problems.push(`${specifier} is not a Node.js built-in`);
         } else if (!allowedPackages.has(packageName(specifier))) {
+          problems.push(`${specifier}: not a dependency or peer dependency in lib/auth/package.json`);
+        } else if (packageName(specifier) === "next" && !specifier.endsWith(".js")) {
           problems.push(
-            `${specifier}: not a package that scripts/init.mjs tells an app to install (LIBRARY_PACKAGES, PEER_PACKAGES)`,
+            `${specifier}: Next.js has no exports map; name the file (next/server.js) for Node's resolution`,
           );
         }
       }
@@ -69,11 +103,29 @@ describe("lib/ is self-contained", () => {
     },
   );
 
-  it("the packages init names are this repository's dependencies, with exact versions", () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
-      dependencies: Record<string, string>;
-    };
-    for (const name of [...PEER_PACKAGES, ...LIBRARY_PACKAGES])
-      expect(pkg.dependencies[name]).toMatch(/^\d+\.\d+\.\d+$/);
+  it.each([
+    ["middleware.ts", "runs on the edge"],
+    ["client.tsx", "runs in the browser"],
+    ["actions.ts", "is imported by client components"],
+    ["testing.ts", "runs in test runners outside Next"],
+  ])("the %s entry (it %s) reaches no Node built-in and no server-only module", (entry) => {
+    const graph = reachable(entry);
+    expect(graph.size).toBeGreaterThan(0);
+    const problems = [...graph].flatMap(([file, bare]) =>
+      bare
+        .filter((s) => s.startsWith("node:") || builtins.has(s) || s === "server-only" || s === "next/headers.js")
+        .map((s) => `${path.relative(LIB, file)} imports ${s}`),
+    );
+    // The server actions are "use server" modules: a client bundle gets references to them, never their imports.
+    const direct = entry === "actions.ts" ? problems.filter((p) => p.startsWith("actions.ts")) : problems;
+    expect(direct).toEqual([]);
+  });
+
+  it("its dependencies are exact versions, and its peer ranges start at the versions the tests run", () => {
+    for (const [name, version] of Object.entries(pkg.dependencies)) expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const [name, range] of Object.entries(pkg.peerDependencies)) {
+      const tested = root.dependencies[name] ?? root.devDependencies[name];
+      expect(range, name).toBe(`^${tested}`);
+    }
   });
 });

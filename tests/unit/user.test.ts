@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createUser, UserModificationError } from "@/lib/auth/user/user";
+import { AuthError } from "@/lib/auth/errors/auth-error";
+import { createUser, UserModificationError, UserModificationErrorCode } from "@/lib/auth/user/user";
 
 const claims = {
   is_logged_in: true,
@@ -20,9 +21,10 @@ function expectModificationError(write: () => unknown, what = "user"): void {
     thrown = error;
   }
   expect(thrown).toBeInstanceOf(UserModificationError);
-  expect(thrown).toBeInstanceOf(TypeError);
+  expect(thrown).toBeInstanceOf(AuthError);
   const error = thrown as UserModificationError;
   expect(error.name).toBe("UserModificationError");
+  expect(error.code).toBe(UserModificationErrorCode.USER_READ_ONLY);
   expect(error.message).toContain(`The ${what} cannot be modified`);
   expect(error.message).toContain("read-only");
 }

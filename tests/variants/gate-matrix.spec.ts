@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { expect, test } from "@playwright/test";
-import { testCookieHeader, testIdentityCookies } from "@/lib/auth/testing";
+import { testCookieHeader, testIdentityCookies } from "streamlit-auth-nextjs/testing";
 import { APP_PORT, BASE_PATH, COOKIE_SECRET, GATE } from "./variant";
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { AccessTokenError, getAccessToken } from "@/lib/auth";
+import { AccessTokenError, getAccessToken } from "streamlit-auth-nextjs";
 
 /**
  * An API route that needs the user's access token, as one calling another API would. It answers with a fingerprint

@@ -1,3 +1,1 @@
-import { handleLogin } from "@/lib/auth/routes/login";
-
-export const GET = handleLogin;
+export { GET } from "streamlit-auth-nextjs/routes/login";

@@ -1,4 +1,1 @@
-import { handleLogout } from "@/lib/auth/routes/logout";
-
-export const GET = handleLogout;
-export const POST = handleLogout;
+export { GET, POST } from "streamlit-auth-nextjs/routes/logout";

@@ -1,3 +1,2 @@
-import { handleUser } from "@/lib/auth/routes/user";
-
-export const GET = handleUser;
+// The user's claims for useUser() on static pages (never the tokens).
+export { GET } from "streamlit-auth-nextjs/routes/user";

@@ -1,9 +1,9 @@
-import { AuthConfigError } from "./errors";
-import { parseOptionsFromEnv, parseOptionsKey } from "./env";
-import { readHandoff } from "./handoff";
-import { parseAuthConfig, validateAuthDocument } from "./parse";
-import type { ConfigState } from "./types";
-import { isTable } from "./values";
+import { AuthConfigError } from "./errors.js";
+import { parseOptionsFromEnv, parseOptionsKey } from "./env.js";
+import { readHandoff } from "./handoff.js";
+import { parseAuthConfig, validateAuthDocument } from "./parse.js";
+import type { ConfigState } from "./types.js";
+import { isTable } from "./values.js";
 
 /**
  * The config as the edge middleware sees it, never from files and never from build output: `AUTH_SECRETS` when the

@@ -1,5 +1,5 @@
-import { appBasePath } from "./base-path";
-import type { ParseOptions } from "./keys";
+import { appBasePath } from "./base-path.js";
+import type { ParseOptions } from "./keys.js";
 
 /**
  * Run-time settings that shape the parsed config besides the TOML text, read from the environment on both runtimes:

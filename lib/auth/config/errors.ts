@@ -2,21 +2,29 @@
  * Configuration errors are part of the API: each one names where the bad value lives (source, section, key)
  * and how to fix it, so the message alone is enough to repair a secrets.toml.
  */
-export type AuthConfigErrorCode =
-  | "NO_CONFIG"
-  | "NO_AUTH_SECTION"
-  | "TOML_SYNTAX"
-  | "UNREADABLE_SOURCE"
-  | "MISSING_KEY"
-  | "WRONG_TYPE"
-  | "INVALID_URL"
-  | "INSECURE_URL"
-  | "WEAK_SECRET"
-  | "UNKNOWN_PROVIDER"
-  | "INVALID_PROVIDER_NAME"
-  | "PROTECTED_PARAMETER"
-  | "INVALID_VALUE";
+import { AuthError } from "../errors/auth-error.js";
 
+/** The codes of {@link AuthConfigError}, as constants: `error.code === AuthConfigErrorCode.MISSING_KEY`. */
+export const AuthConfigErrorCode = {
+  NO_CONFIG: "NO_CONFIG",
+  NO_AUTH_SECTION: "NO_AUTH_SECTION",
+  TOML_SYNTAX: "TOML_SYNTAX",
+  UNREADABLE_SOURCE: "UNREADABLE_SOURCE",
+  MISSING_KEY: "MISSING_KEY",
+  WRONG_TYPE: "WRONG_TYPE",
+  INVALID_URL: "INVALID_URL",
+  INSECURE_URL: "INSECURE_URL",
+  WEAK_SECRET: "WEAK_SECRET",
+  UNKNOWN_PROVIDER: "UNKNOWN_PROVIDER",
+  INVALID_PROVIDER_NAME: "INVALID_PROVIDER_NAME",
+  PROTECTED_PARAMETER: "PROTECTED_PARAMETER",
+  INVALID_VALUE: "INVALID_VALUE",
+} as const;
+
+/** One of {@link AuthConfigErrorCode}. */
+export type AuthConfigErrorCode = (typeof AuthConfigErrorCode)[keyof typeof AuthConfigErrorCode];
+
+/** Where a configuration problem is and how to fix it. */
 export interface AuthConfigErrorDetails {
   /** Where the config came from: a file path such as `secrets.toml`, or `AUTH_SECRETS`. */
   source: string;
@@ -29,15 +37,25 @@ export interface AuthConfigErrorDetails {
   fix: string;
   /** The fix without any config value, when `fix` quotes one (for {@link AuthConfigError.publicMessage}). */
   publicFix?: string;
+  /** The underlying error, e.g. the TOML parser's. */
+  cause?: unknown;
 }
 
-export class AuthConfigError extends Error {
+/**
+ * A problem in the auth configuration (secrets.toml, `AUTH_SECRETS`): its message names the source, section and key,
+ * and says how to fix it. Thrown by `login()`, shown by the `/auth/*` routes, logged once at server start.
+ */
+export class AuthConfigError extends AuthError<AuthConfigErrorCode> {
   override readonly name = "AuthConfigError";
-  readonly code: AuthConfigErrorCode;
+  /** Where the config came from: a file such as `secrets.toml`, or `AUTH_SECRETS`. */
   readonly source: string;
+  /** The TOML section, e.g. `[auth]` or `[auth.google]`. */
   readonly section: string | undefined;
+  /** The key (or keys, comma-separated) the problem is about. */
   readonly key: string | undefined;
+  /** The 1-based line, for syntax errors. */
   readonly line: number | undefined;
+  /** One sentence that says how to fix it. */
   readonly fix: string;
   /** The problem without location or fix, e.g. `"cookie_secret" is missing`. */
   readonly problem: string;
@@ -48,8 +66,7 @@ export class AuthConfigError extends Error {
   readonly publicMessage: string;
 
   constructor(code: AuthConfigErrorCode, problem: string, details: AuthConfigErrorDetails) {
-    super(formatMessage(details.source, problem, details, details.fix));
-    this.code = code;
+    super(code, formatMessage(details.source, problem, details, details.fix), causeOf(details));
     this.problem = problem;
     this.source = details.source;
     this.section = details.section;
@@ -63,6 +80,10 @@ export class AuthConfigError extends Error {
       details.publicFix ?? details.fix,
     );
   }
+}
+
+function causeOf(details: AuthConfigErrorDetails): ErrorOptions | undefined {
+  return details.cause === undefined ? undefined : { cause: details.cause };
 }
 
 function formatMessage(source: string, problem: string, d: AuthConfigErrorDetails, fix: string): string {
@@ -101,12 +122,16 @@ function publicProblem(code: AuthConfigErrorCode, key: string | undefined): stri
   return keys.length > 1 && text.startsWith("is ") ? `${quoted} are ${text.slice(3)}` : `${quoted} ${text}`;
 }
 
-/** Several problems found at once (Streamlit lists every missing key together; so do we). */
-export class AuthConfigErrors extends Error {
+/** The code of {@link AuthConfigErrors}. */
+export const AuthConfigErrorsCode = { CONFIG_ERRORS: "CONFIG_ERRORS" } as const;
+
+/** Several problems found at once (Streamlit lists every missing key together; so do we), one per line. */
+export class AuthConfigErrors extends AuthError<typeof AuthConfigErrorsCode.CONFIG_ERRORS> {
   override readonly name = "AuthConfigErrors";
+  /** Each problem. */
   readonly errors: readonly AuthConfigError[];
   constructor(errors: readonly AuthConfigError[]) {
-    super(errors.map((e) => e.message).join("\n"));
+    super(AuthConfigErrorsCode.CONFIG_ERRORS, errors.map((e) => e.message).join("\n"));
     this.errors = errors;
   }
 }

@@ -1,5 +1,5 @@
 import { parse as parseToml } from "smol-toml";
-import { isTable, type Table } from "./values";
+import { isTable, type Table } from "./values.js";
 
 /**
  * How a configuration file reaches the middleware without the process environment.

@@ -1,10 +1,11 @@
+import "server-only";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { AuthConfigError } from "./errors";
-import { envValue as env, parseOptionsFromEnv, parseOptionsKey } from "./env";
-import { publishHandoff } from "./handoff";
-import { parseAuthConfig } from "./parse";
-import type { ConfigState } from "./types";
+import { AuthConfigError } from "./errors.js";
+import { envValue as env, parseOptionsFromEnv, parseOptionsKey } from "./env.js";
+import { publishHandoff } from "./handoff.js";
+import { parseAuthConfig } from "./parse.js";
+import type { ConfigState } from "./types.js";
 
 /**
  * Finds the config at run time (never at build time) on the Node runtime, in this order:

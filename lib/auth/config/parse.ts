@@ -1,5 +1,5 @@
 import { parse as parseToml, TomlError } from "smol-toml";
-import { AuthConfigError } from "./errors";
+import { AuthConfigError } from "./errors.js";
 import {
   AUTH_TABLE_KEYS,
   DEFAULT_PROVIDER,
@@ -7,14 +7,14 @@ import {
   PROVIDER_NAME,
   SHARED_KEYS,
   type ParseOptions,
-} from "./keys";
-import { readProvider } from "./provider";
-import { readSessionPolicy } from "./session-policy";
-import { readCookieSecrets, readExposeTokens, readLogoutParams } from "./shared";
-import { nearest, unknownKeyWarning } from "./suggest";
-import type { AuthConfig, ConfigState, ProviderConfig } from "./types";
-import { checkOrigin, onOrigin, readUrl } from "./urls";
-import { isTable, notATableError, type Table } from "./values";
+} from "./keys.js";
+import { readProvider } from "./provider.js";
+import { readSessionPolicy } from "./session-policy.js";
+import { readCookieSecrets, readExposeTokens, readLogoutParams } from "./shared.js";
+import { nearest, unknownKeyWarning } from "./suggest.js";
+import type { AuthConfig, ConfigState, ProviderConfig } from "./types.js";
+import { checkOrigin, onOrigin, readUrl } from "./urls.js";
+import { isTable, notATableError, type Table } from "./values.js";
 
 /**
  * Turns secrets.toml text into a validated {@link ConfigState}. Pure: no file or network access, so the edge
@@ -34,6 +34,7 @@ export function parseAuthConfig(text: string, options: ParseOptions): ConfigStat
         source,
         line,
         fix: "Fix the syntax on that line: strings need double quotes, tables are written [auth] or [auth.<name>].",
+        cause: error,
       }),
     ]);
   }

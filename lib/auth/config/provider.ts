@@ -1,4 +1,4 @@
-import { AuthConfigError } from "./errors";
+import { AuthConfigError } from "./errors.js";
 import {
   CLIENT_BEHAVIOUR_KWARGS,
   DEFAULT_PROMPT,
@@ -9,13 +9,13 @@ import {
   PROVIDER_NAME,
   REQUIRED_PROVIDER_KEYS,
   type ParseOptions,
-} from "./keys";
-import { readLogoutParams } from "./shared";
-import { readIdTokenSigningAlg } from "./signing-alg";
-import { unknownKeyWarning } from "./suggest";
-import type { ProviderConfig, TokenEndpointAuthMethod } from "./types";
-import { readUrl } from "./urls";
-import { describe, isTable, readString, typoHint, type Table, type Where } from "./values";
+} from "./keys.js";
+import { readLogoutParams } from "./shared.js";
+import { readIdTokenSigningAlg } from "./signing-alg.js";
+import { unknownKeyWarning } from "./suggest.js";
+import type { ProviderConfig, TokenEndpointAuthMethod } from "./types.js";
+import { readUrl } from "./urls.js";
+import { describe, isTable, readString, typoHint, type Table, type Where } from "./values.js";
 
 /** One provider section: `[auth.<name>]`, or the default provider's keys in `[auth]`. */
 

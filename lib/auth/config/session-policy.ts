@@ -1,6 +1,6 @@
-import { AuthConfigError } from "./errors";
-import type { SessionPolicy } from "./types";
-import { describe, type Table, type Where } from "./values";
+import { AuthConfigError } from "./errors.js";
+import type { SessionPolicy } from "./types.js";
+import { describe, type Table, type Where } from "./values.js";
 
 /**
  * `session_lifetime` and `session_idle_timeout` in `[auth]`: how long a login lasts at most, and how long it may go

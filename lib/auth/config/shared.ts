@@ -1,7 +1,7 @@
-import { AuthConfigError } from "./errors";
-import { MIN_SECRET_LENGTH } from "./keys";
-import type { TokenKind } from "./types";
-import { describe, isTable, typoHint, type Table, type Where } from "./values";
+import { AuthConfigError } from "./errors.js";
+import { MIN_SECRET_LENGTH } from "./keys.js";
+import type { TokenKind } from "./types.js";
+import { describe, isTable, typoHint, type Table, type Where } from "./values.js";
 
 /** `[auth]` keys shared by every provider: cookie_secret, expose_tokens, logout_params (also per provider). */
 

@@ -1,6 +1,6 @@
-import { AuthConfigError } from "./errors";
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type IdTokenSigningAlg } from "./types";
-import { readString, type Table, type Where } from "./values";
+import { AuthConfigError } from "./errors.js";
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type IdTokenSigningAlg } from "./types.js";
+import { readString, type Table, type Where } from "./values.js";
 
 /**
  * `id_token_signed_response_alg` (the client-registration name, OpenID Connect Dynamic Client Registration §2): pins

@@ -1,4 +1,4 @@
-import type { AuthConfigError } from "./errors";
+import type { AuthConfigError } from "./errors.js";
 
 export type TokenKind = "id" | "access";
 

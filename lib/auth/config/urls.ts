@@ -1,7 +1,7 @@
-import { isAuthRoute, LOGIN_ROUTE, LOGOUT_ROUTE, USER_ROUTE } from "./base-path";
-import { AuthConfigError } from "./errors";
-import type { ParseOptions } from "./keys";
-import { readString, typoHint, type Table, type Where } from "./values";
+import { isAuthRoute, LOGIN_ROUTE, LOGOUT_ROUTE, USER_ROUTE } from "./base-path.js";
+import { AuthConfigError } from "./errors.js";
+import type { ParseOptions } from "./keys.js";
+import { readString, typoHint, type Table, type Where } from "./values.js";
 
 /** URL-valued keys: absolute, http(s), https unless loopback, no credentials; redirect_uri inside the app. */
 

@@ -1,6 +1,6 @@
-import { AuthConfigError } from "./errors";
-import { PROVIDER_KEYS, SHARED_KEYS } from "./keys";
-import { nearest } from "./suggest";
+import { AuthConfigError } from "./errors.js";
+import { PROVIDER_KEYS, SHARED_KEYS } from "./keys.js";
+import { nearest } from "./suggest.js";
 
 /** Reading single TOML values, and describing them in messages. */
 

@@ -1,4 +1,4 @@
-import type { CookieJar } from "./serialize";
+import type { CookieJar } from "./serialize.js";
 
 /**
  * Splitting one long value over several cookies. Browsers keep at most 4096 bytes per cookie (name, value and

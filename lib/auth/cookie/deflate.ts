@@ -1,4 +1,4 @@
-import { decodeBase64Url, encodeBase64Url } from "./base64url";
+import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
 
 /** deflate-raw to base64url and back (Node runtime only: Next refuses `CompressionStream` in middleware builds). */
 

@@ -1,8 +1,8 @@
-import { chunkCookieNames, splitValue } from "./chunks";
-import { cookieNames, IDENTITY_MAX_AGE } from "./names";
-import { openSeal } from "./seal";
-import { deletion, type CookieJar, type CookieWrite } from "./serialize";
-import { secretScope, VerifiedMemo, type VerifiedMemoLimits } from "./verified-memo";
+import { chunkCookieNames, splitValue } from "./chunks.js";
+import { cookieNames, IDENTITY_MAX_AGE } from "./names.js";
+import { openSeal } from "./seal.js";
+import { deletion, type CookieJar, type CookieWrite } from "./serialize.js";
+import { secretScope, VerifiedMemo, type VerifiedMemoLimits } from "./verified-memo.js";
 
 /**
  * The edge-safe half of the identity cookie: its shape and writing an already sealed value. Kept free of

@@ -1,5 +1,5 @@
-import { decodeBase64Url, encodeBase64Url } from "./base64url";
-import { CHUNK_SIZE, joinValue } from "./chunks";
+import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
+import { CHUNK_SIZE, joinValue } from "./chunks.js";
 import {
   isClaims,
   openIdentity,
@@ -7,14 +7,14 @@ import {
   sealedIdentityCookies,
   type IdentityRecord,
   type SessionFields,
-} from "./identity-cookie";
-import type { SessionPolicy } from "../config/types";
-import { cookieNames } from "./names";
-import { seal } from "./seal";
-import type { CookieJar, CookieWrite } from "./serialize";
-import { metadataFingerprint, newSessionId, secondsLeft, sessionOf, type Session } from "./session";
+} from "./identity-cookie.js";
+import type { SessionPolicy } from "../config/types.js";
+import { cookieNames } from "./names.js";
+import { seal } from "./seal.js";
+import type { CookieJar, CookieWrite } from "./serialize.js";
+import { metadataFingerprint, newSessionId, secondsLeft, sessionOf, type Session } from "./session.js";
 
-export { identityDeletions, sealedIdentityCookies } from "./identity-cookie";
+export { identityDeletions, sealedIdentityCookies } from "./identity-cookie.js";
 
 /**
  * The identity cookie: ID token claims (+ `provider`), sealed with iron-session until the session ends (30 days after

@@ -1,5 +1,5 @@
-import type { TokenKind } from "../config/types";
-import type { StoredTokens } from "./tokens";
+import type { TokenKind } from "../config/types.js";
+import type { StoredTokens } from "./tokens.js";
 
 /** The tokens a login keeps: the access token (and its expiry), the refresh token, and the ID token when exposed. */
 export function loginTokens(

@@ -1,6 +1,6 @@
-import { cookieNames, LOGOUT_MAX_AGE } from "./names";
-import { seal, unseal } from "./seal";
-import { deletion, type CookieJar, type CookieWrite } from "./serialize";
+import { cookieNames, LOGOUT_MAX_AGE } from "./names.js";
+import { seal, unseal } from "./seal.js";
+import { deletion, type CookieJar, type CookieWrite } from "./serialize.js";
 
 /**
  * The logout in progress at the provider (RP-Initiated Logout 1.0): the `state` sent with it and the page the user

@@ -1,10 +1,10 @@
-import type { AuthConfig } from "../config/types";
-import { joinValue } from "./chunks";
-import { openIdentity, sealedIdentityCookies } from "./identity-cookie";
-import { cookieNames } from "./names";
-import { seal } from "./seal";
-import type { CookieJar, CookieWrite } from "./serialize";
-import { activityRenewalDue, secondsLeft, sessionIsCurrent, sessionOf, type Session } from "./session";
+import type { AuthConfig } from "../config/types.js";
+import { joinValue } from "./chunks.js";
+import { openIdentity, sealedIdentityCookies } from "./identity-cookie.js";
+import { cookieNames } from "./names.js";
+import { seal } from "./seal.js";
+import type { CookieJar, CookieWrite } from "./serialize.js";
+import { activityRenewalDue, secondsLeft, sessionIsCurrent, sessionOf, type Session } from "./session.js";
 
 /**
  * Re-sealing the identity cookie without decoding its claims (edge-safe: a compressed record stays compressed):

@@ -1,7 +1,7 @@
 import { sealData } from "iron-session";
-import { decodeBase64Url, encodeBase64Url } from "./base64url";
-import { hmacSha1Pads, pbkdf2Sha1OneIteration, type HmacSha1Pads } from "./iron-keys";
-import { secretScope } from "./verified-memo";
+import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
+import { hmacSha1Pads, pbkdf2Sha1OneIteration, type HmacSha1Pads } from "./iron-keys.js";
+import { secretScope } from "./verified-memo.js";
 
 /**
  * iron-session seals (AES-256-CBC + HMAC-SHA256) with rotation-safe password ids: each secret's id is derived from

@@ -1,11 +1,11 @@
-import type { SessionPolicy } from "../config/types";
-import { joinValue } from "./chunks";
-import { identityCookies, type NewIdentity } from "./identity";
-import { cookieNames } from "./names";
-import type { CookieJar, CookieWrite } from "./serialize";
-import { newSessionId } from "./session";
-import type { DroppedToken, StoredTokens } from "./tokens";
-import { tokensCookie } from "./tokens-seal";
+import type { SessionPolicy } from "../config/types.js";
+import { joinValue } from "./chunks.js";
+import { identityCookies, type NewIdentity } from "./identity.js";
+import { cookieNames } from "./names.js";
+import type { CookieJar, CookieWrite } from "./serialize.js";
+import { newSessionId } from "./session.js";
+import type { DroppedToken, StoredTokens } from "./tokens.js";
+import { tokensCookie } from "./tokens-seal.js";
 
 /**
  * The cookies of a login (or of a re-sealed one): the identity, then the tokens in the room it leaves (see

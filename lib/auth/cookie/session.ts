@@ -1,8 +1,8 @@
-import type { AuthConfig, SessionPolicy } from "../config/types";
-import type { SealedIdentity } from "./identity-cookie";
-import { encodeBase64Url } from "./base64url";
-import { IDENTITY_MAX_AGE } from "./names";
-import { SEAL_SKEW_MS } from "./seal";
+import type { AuthConfig, SessionPolicy } from "../config/types.js";
+import type { SealedIdentity } from "./identity-cookie.js";
+import { encodeBase64Url } from "./base64url.js";
+import { IDENTITY_MAX_AGE } from "./names.js";
+import { SEAL_SKEW_MS } from "./seal.js";
 
 /**
  * Whether a verified identity still stands under the current config, checked alike by the gate and by getUser():

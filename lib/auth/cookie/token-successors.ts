@@ -1,4 +1,4 @@
-import type { StoredTokens } from "./tokens";
+import type { StoredTokens } from "./tokens.js";
 
 /**
  * Tokens refreshed by this process, by the tokens cookie they replace: `old cookie value -> newer sealed value`.

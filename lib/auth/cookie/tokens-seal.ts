@@ -1,8 +1,8 @@
-import { CHUNK_SIZE } from "./chunks";
-import { deflateToBase64Url, inflateBase64Url } from "./deflate";
-import { openSeal, seal } from "./seal";
-import type { CookieWrite } from "./serialize";
-import { secondsLeft, type Session } from "./session";
+import { CHUNK_SIZE } from "./chunks.js";
+import { deflateToBase64Url, inflateBase64Url } from "./deflate.js";
+import { openSeal, seal } from "./seal.js";
+import type { CookieWrite } from "./serialize.js";
+import { secondsLeft, type Session } from "./session.js";
 import {
   lifetimeOnly,
   SESSION_COOKIES_BUDGET,
@@ -10,9 +10,9 @@ import {
   type DroppedToken,
   type StoredTokens,
   type TokensOptions,
-} from "./tokens";
-import { deletion } from "./serialize";
-import { secretScope, VerifiedMemo } from "./verified-memo";
+} from "./tokens.js";
+import { deletion } from "./serialize.js";
+import { secretScope, VerifiedMemo } from "./verified-memo.js";
 
 /** Sealing and opening the tokens cookie (see tokens.ts), on the Node runtime. */
 

@@ -1,7 +1,7 @@
-import type { SessionPolicy } from "../config/types";
-import { CHUNK_SIZE } from "./chunks";
-import { deletion, type CookieJar, type CookieWrite } from "./serialize";
-import { secondsLeft, type Session } from "./session";
+import type { SessionPolicy } from "../config/types.js";
+import { CHUNK_SIZE } from "./chunks.js";
+import { deletion, type CookieJar, type CookieWrite } from "./serialize.js";
+import { secondsLeft, type Session } from "./session.js";
 
 /**
  * The tokens cookie: the login's access token (with its expiry), refresh token, and the ID token when `expose_tokens`

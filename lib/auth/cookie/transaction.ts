@@ -1,6 +1,6 @@
-import { cookieNames, MAX_TRANSACTIONS, TRANSACTION_MAX_AGE } from "./names";
-import { seal, SEAL_SKEW_MS, sealExpiresAt, unseal } from "./seal";
-import { deletion, type CookieJar, type CookieWrite } from "./serialize";
+import { cookieNames, MAX_TRANSACTIONS, TRANSACTION_MAX_AGE } from "./names.js";
+import { seal, SEAL_SKEW_MS, sealExpiresAt, unseal } from "./seal.js";
+import { deletion, type CookieJar, type CookieWrite } from "./serialize.js";
 
 /**
  * One sealed cookie per login in progress, named after its `state`, so logins begun in several tabs complete in any

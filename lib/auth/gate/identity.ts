@@ -1,12 +1,12 @@
-import type { AuthConfig } from "../config/types";
-import { joinValue } from "../cookie/chunks";
-import { cookieNames } from "../cookie/names";
-import { currentSession, renewedIdentity } from "../cookie/renewal";
-import { sealedWithOlderSecret } from "../cookie/seal";
-import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import type { Session } from "../cookie/session";
-import { newestSuccessor } from "../cookie/token-successors";
-import { sealedTokensWrite, tokensCookieValue } from "../cookie/tokens";
+import type { AuthConfig } from "../config/types.js";
+import { joinValue } from "../cookie/chunks.js";
+import { cookieNames } from "../cookie/names.js";
+import { currentSession, renewedIdentity } from "../cookie/renewal.js";
+import { sealedWithOlderSecret } from "../cookie/seal.js";
+import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
+import type { Session } from "../cookie/session.js";
+import { newestSuccessor } from "../cookie/token-successors.js";
+import { sealedTokensWrite, tokensCookieValue } from "../cookie/tokens.js";
 
 /** What the gate learnt from the identity cookie. */
 export interface GateIdentity {

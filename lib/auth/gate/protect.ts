@@ -1,4 +1,5 @@
 import { pathToRegexp } from "next/dist/compiled/path-to-regexp/index.js";
+import { AuthError } from "../errors/auth-error.js";
 
 /**
  * Which paths the gate protects: the path entries of the middleware's own `config.matcher` (one edit protects a
@@ -29,11 +30,21 @@ export type GateMatcher =
         }
     >;
 
-export class GateConfigError extends Error {
+/** The code of {@link GateConfigError}. */
+export const GateConfigErrorCode = { MATCHER_MISSES_PROTECTED_PATH: "MATCHER_MISSES_PROTECTED_PATH" } as const;
+
+/**
+ * Thrown by `authMiddleware()` when the server starts: a path given to `protect` that the middleware's
+ * `config.matcher` does not send to it, so it would be served to anyone.
+ */
+export class GateConfigError extends AuthError<typeof GateConfigErrorCode.MATCHER_MISSES_PROTECTED_PATH> {
   override readonly name = "GateConfigError";
-  readonly code = "MATCHER_MISSES_PROTECTED_PATH";
+  constructor(message: string) {
+    super(GateConfigErrorCode.MATCHER_MISSES_PROTECTED_PATH, message);
+  }
 }
 
+/** A path test from `protect` rules: `"/admin"` matches `/admin` and everything below it. */
 export function compileMatcher(matcher: PathMatcher): (pathname: string) => boolean {
   if (typeof matcher === "function") return matcher;
   const tests = matcher.map((m): ((path: string) => boolean) => {

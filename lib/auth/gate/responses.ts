@@ -1,6 +1,6 @@
-import { NextResponse, type NextRequest } from "next/server";
-import { LOGIN_ROUTE } from "../config/base-path";
-import { serializeCookie, type CookieWrite } from "../cookie/serialize";
+import { NextResponse, type NextRequest } from "next/server.js";
+import { LOGIN_ROUTE } from "../config/base-path.js";
+import { serializeCookie, type CookieWrite } from "../cookie/serialize.js";
 
 /** The gate's answers. None may be stored by a shared cache: they depend on the visitor's cookie. */
 const PRIVATE = "private, no-store";

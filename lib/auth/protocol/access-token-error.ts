@@ -1,34 +1,48 @@
-/**
- * Why `getAccessToken()` or `refreshUser()` could not deliver. Never thrown for what a visitor's browser sent: a
- * missing or stale cookie is `NOT_LOGGED_IN`. The session itself is never ended by these errors (see docs/api.md).
- */
-export type AccessTokenErrorCode =
-  /** No current session: not logged in, or the session's lifetime or idle timeout is over. */
-  | "NOT_LOGGED_IN"
-  /** Logged in with another provider than the one asked for. */
-  | "OTHER_PROVIDER"
-  /** The access token has expired (or none was stored) and there is no refresh token to get another. */
-  | "NO_REFRESH_TOKEN"
-  /** The provider refused the refresh token (`invalid_grant`: revoked, expired, already used; or another OAuth error). */
-  | "REFRESH_REFUSED"
-  | "PROVIDER_TIMEOUT"
-  | "PROVIDER_UNREACHABLE"
-  | "PROVIDER_INVALID_RESPONSE"
-  /** A refresh returned an ID token that fails validation, or belongs to another user: nothing was changed. */
-  | "INVALID_ID_TOKEN"
-  /** refreshUser(): the refreshed claims no longer fit in the identity cookies; the old ones stay. */
-  | "IDENTITY_TOO_LARGE";
+import { AuthError } from "../errors/auth-error.js";
 
-export class AccessTokenError extends Error {
+/**
+ * The codes of {@link AccessTokenError}, as constants: `error.code === AccessTokenErrorCode.REFRESH_REFUSED`.
+ * Never thrown for what a visitor's browser sent: a missing or stale cookie is `NOT_LOGGED_IN`.
+ */
+export const AccessTokenErrorCode = {
+  /** No current session: not logged in, or the session's lifetime or idle timeout is over. */
+  NOT_LOGGED_IN: "NOT_LOGGED_IN",
+  /** Logged in with another provider than the one asked for. */
+  OTHER_PROVIDER: "OTHER_PROVIDER",
+  /** The access token has expired (or none was stored) and there is no refresh token to get another. */
+  NO_REFRESH_TOKEN: "NO_REFRESH_TOKEN",
+  /** The provider refused the refresh token (`invalid_grant`: revoked, expired, already used; or another OAuth error). */
+  REFRESH_REFUSED: "REFRESH_REFUSED",
+  /** The provider did not answer in time. */
+  PROVIDER_TIMEOUT: "PROVIDER_TIMEOUT",
+  /** The provider could not be reached. */
+  PROVIDER_UNREACHABLE: "PROVIDER_UNREACHABLE",
+  /** The provider's answer was invalid or too large. */
+  PROVIDER_INVALID_RESPONSE: "PROVIDER_INVALID_RESPONSE",
+  /** A refresh returned an ID token that fails validation, or belongs to another user: nothing was changed. */
+  INVALID_ID_TOKEN: "INVALID_ID_TOKEN",
+  /** refreshUser(): the refreshed claims no longer fit in the identity cookies; the old ones stay. */
+  IDENTITY_TOO_LARGE: "IDENTITY_TOO_LARGE",
+} as const;
+
+/** One of {@link AccessTokenErrorCode}. */
+export type AccessTokenErrorCode = (typeof AccessTokenErrorCode)[keyof typeof AccessTokenErrorCode];
+
+/**
+ * Why `getAccessToken()` or `refreshUser()` could not deliver. The session itself is never ended by these errors (see
+ * docs/api.md).
+ */
+export class AccessTokenError extends AuthError<AccessTokenErrorCode> {
   override readonly name = "AccessTokenError";
   constructor(
-    readonly code: AccessTokenErrorCode,
+    code: AccessTokenErrorCode,
     message: string,
     /** For the server log only. */
     readonly detail?: string,
     /** For `REFRESH_REFUSED`: the provider's `error` (e.g. `invalid_grant`), untrusted, checked to be a plain code. */
     readonly providerError?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(code, message, options);
   }
 }

@@ -1,7 +1,7 @@
 import * as oauth from "oauth4webapi";
-import type { ProviderConfig } from "../config/types";
-import type { Transaction } from "../cookie/transaction";
-import { checkSigningAlgorithms } from "./client";
+import type { ProviderConfig } from "../config/types.js";
+import type { Transaction } from "../cookie/transaction.js";
+import { checkSigningAlgorithms } from "./client.js";
 
 export interface AuthorizationOptions {
   /**

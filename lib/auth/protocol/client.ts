@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
-import { ASYMMETRIC_ALGORITHMS, type ProviderConfig } from "../config/types";
-import { AuthFlowError } from "./errors";
+import { ASYMMETRIC_ALGORITHMS, type ProviderConfig } from "../config/types.js";
+import { AuthFlowError } from "./errors.js";
 
 /** The oauth4webapi client for a provider: client authentication and the ID token algorithms it accepts. */
 

@@ -1,8 +1,8 @@
 import * as oauth from "oauth4webapi";
-import type { ProviderConfig } from "../config/types";
-import { acceptedSigningAlgorithms } from "./client";
-import { AuthFlowError } from "./errors";
-import { cappedFetch, describeError, isAllowedEndpoint, providerFault, providerTimeoutMs } from "./http";
+import type { ProviderConfig } from "../config/types.js";
+import { acceptedSigningAlgorithms } from "./client.js";
+import { AuthFlowError } from "./errors.js";
+import { cappedFetch, describeError, isAllowedEndpoint, providerFault, providerTimeoutMs } from "./http.js";
 
 /**
  * OpenID Provider metadata from `server_metadata_url` (OIDC Discovery 1.0 §4), cached per process for
@@ -148,6 +148,7 @@ async function fetchServerMetadata(metadataUrl: string): Promise<oauth.Authoriza
         ? `The identity provider's metadata names a different issuer than ${issuer.href}. Check server_metadata_url.`
         : "The identity provider's metadata is not a valid OpenID Connect discovery document.",
       `${metadataUrl}: ${describeError(error)}`,
+      { cause: error },
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import { AuthFlowError } from "./errors";
+import { AuthFlowError } from "./errors.js";
 
 /**
  * Every request to an identity provider goes through here: a timeout (oauth4webapi has none by default), a cap on the
@@ -94,12 +94,14 @@ export function transportError(error: unknown, what: string): AuthFlowError {
         504,
         `The identity provider did not answer in time (${what}). Try again in a moment.`,
         describeError(error),
+        { cause: error },
       )
     : new AuthFlowError(
         "PROVIDER_UNREACHABLE",
         502,
         `The identity provider could not be reached (${what}). Try again in a moment.`,
         describeError(error),
+        { cause: error },
       );
 }
 
@@ -129,6 +131,7 @@ export function providerFault(error: unknown, what: string): AuthFlowError {
       ? `The identity provider's answer was too large (${what}). Try again later.`
       : `The identity provider sent an invalid answer (${what}). Try again later.`,
     describeError(error),
+    { cause: error },
   );
 }
 

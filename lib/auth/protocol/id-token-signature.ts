@@ -1,9 +1,9 @@
 import * as oauth from "oauth4webapi";
-import { isHmacAlgorithm } from "../config/signing-alg";
-import type { ProviderConfig } from "../config/types";
-import { decodeBase64Url } from "../cookie/base64url";
-import { AuthFlowError } from "./errors";
-import { describeError, providerFault, requestOptions } from "./http";
+import { isHmacAlgorithm } from "../config/signing-alg.js";
+import type { ProviderConfig } from "../config/types.js";
+import { decodeBase64Url } from "../cookie/base64url.js";
+import { AuthFlowError } from "./errors.js";
+import { describeError, providerFault, requestOptions } from "./http.js";
 
 /**
  * ID token signatures. oauth4webapi checks the `alg` (against the pinned or advertised algorithms) but does not verify
@@ -100,6 +100,7 @@ export function invalidIdToken(error: unknown): AuthFlowError {
     502,
     "The identity provider returned an ID token that failed validation, so you were not logged in.",
     describeError(error),
+    { cause: error },
   );
 }
 
@@ -114,5 +115,6 @@ export function refusedHmacIdToken(alg: string, provider: ProviderConfig, error:
     `The identity provider signed the ID token with ${alg} (an HMAC keyed with the client secret), which this app accepts only when the provider's section says so, so you were not logged in. ` +
       `Configure the provider to sign ID tokens with RS256, or add id_token_signed_response_alg = "${alg}" to the provider's section.`,
     `${provider.name}: ${alg} ID token without id_token_signed_response_alg = "${alg}": ${describeError(error)}`,
+    { cause: error },
   );
 }

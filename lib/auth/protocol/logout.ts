@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
-import type { ProviderConfig } from "../config/types";
-import { isAllowedEndpoint } from "./http";
+import type { ProviderConfig } from "../config/types.js";
+import { isAllowedEndpoint } from "./http.js";
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2), as Streamlit ≥1.48: `client_id`,

@@ -1,11 +1,11 @@
 import * as oauth from "oauth4webapi";
-import type { ProviderConfig } from "../config/types";
-import { AccessTokenError } from "./access-token-error";
-import { clientAuthentication, oauthClient } from "./client";
-import { AuthFlowError } from "./errors";
-import { describeError, providerFault, requestOptions } from "./http";
-import { isIdTokenProblem, verifySignature } from "./id-token-signature";
-import { checkExtraClaims } from "./token";
+import type { ProviderConfig } from "../config/types.js";
+import { AccessTokenError } from "./access-token-error.js";
+import { clientAuthentication, oauthClient } from "./client.js";
+import { AuthFlowError } from "./errors.js";
+import { describeError, providerFault, requestOptions } from "./http.js";
+import { isIdTokenProblem, verifySignature } from "./id-token-signature.js";
+import { checkExtraClaims } from "./token.js";
 
 /**
  * The `refresh_token` grant (RFC 6749 §6) through oauth4webapi. A returned ID token is validated like the login's
@@ -62,10 +62,11 @@ export async function refreshGrant(
         `The identity provider refused to refresh the access token (${code}). Log in again to get new tokens.`,
         `token endpoint ${error.status}: ${error.error} ${oneLine(error.error_description ?? "")}`,
         code,
+        { cause: error },
       );
     }
     throw isIdTokenProblem(error)
-      ? invalidIdToken(describeError(error))
+      ? invalidIdToken(describeError(error), error)
       : asAccessTokenError(providerFault(error, "refreshing the access token"));
   }
   const claims = oauth.getValidatedIdTokenClaims(result);
@@ -76,7 +77,10 @@ export async function refreshGrant(
       checkExtraClaims(claims, client.client_id);
     } catch (error) {
       if (error instanceof AuthFlowError && error.code !== "INVALID_ID_TOKEN") throw asAccessTokenError(error);
-      throw invalidIdToken(error instanceof AuthFlowError ? (error.detail ?? error.message) : describeError(error));
+      throw invalidIdToken(
+        error instanceof AuthFlowError ? (error.detail ?? error.message) : describeError(error),
+        error,
+      );
     }
     if (claims.sub !== login.subject)
       throw invalidIdToken(`refreshed ID token names sub "${oneLine(claims.sub)}", the login "${login.subject}"`);
@@ -104,11 +108,13 @@ function tenantIssuer(as: oauth.AuthorizationServer, loginIssuer: string | undef
   return fits ? { ...as, issuer: loginIssuer } : as;
 }
 
-function invalidIdToken(detail: string): AccessTokenError {
+function invalidIdToken(detail: string, cause?: unknown): AccessTokenError {
   return new AccessTokenError(
     "INVALID_ID_TOKEN",
     "The identity provider answered the refresh with an ID token that failed validation, so nothing was changed.",
     detail,
+    undefined,
+    cause === undefined ? undefined : { cause },
   );
 }
 
@@ -118,7 +124,7 @@ export function asAccessTokenError(error: AuthFlowError): AccessTokenError {
     error.code === "PROVIDER_TIMEOUT" || error.code === "PROVIDER_UNREACHABLE"
       ? error.code
       : "PROVIDER_INVALID_RESPONSE";
-  return new AccessTokenError(code, error.message, error.detail);
+  return new AccessTokenError(code, error.message, error.detail, undefined, { cause: error });
 }
 
 function oneLine(text: unknown): string {
@@ -153,6 +159,8 @@ export async function userInfo(
         "INVALID_ID_TOKEN",
         "The identity provider's user information belongs to another user, so nothing was changed.",
         `userinfo names another sub than the login's: ${describeError(error)}`,
+        undefined,
+        { cause: error },
       );
     }
     throw asAccessTokenError(providerFault(error, "reading the user's claims"));

@@ -1,7 +1,7 @@
 import * as oauth from "oauth4webapi";
-import type { ProviderConfig } from "../config/types";
-import type { ClientAuthMethod } from "./client";
-import { AuthFlowError } from "./errors";
+import type { ProviderConfig } from "../config/types.js";
+import type { ClientAuthMethod } from "./client.js";
+import { AuthFlowError } from "./errors.js";
 
 /**
  * What the token endpoint's refusals mean. A refused client (RFC 6749 §5.2: `invalid_client`, often as a 401 with a
@@ -27,6 +27,7 @@ export function tokenEndpointRefusal(
     502,
     `The identity provider refused to complete the login (${code}). Start the login again.`,
     `token endpoint ${error.status}: ${code} ${description}`,
+    { cause: error },
   );
 }
 

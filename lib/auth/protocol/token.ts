@@ -1,13 +1,19 @@
 import * as oauth from "oauth4webapi";
-import type { ProviderConfig } from "../config/types";
-import { decodeBase64Url } from "../cookie/base64url";
-import type { Transaction } from "../cookie/transaction";
-import { clientAuthMethod, clientAuthentication, oauthClient } from "./client";
-import { replaceServerMetadata } from "./discovery";
-import { AuthFlowError } from "./errors";
-import { describeError, providerFault, requestOptions } from "./http";
-import { invalidIdToken, isIdTokenProblem, refusedHmacIdToken, tokenAlg, verifySignature } from "./id-token-signature";
-import { oneLine, tokenEndpointRefusal } from "./token-endpoint-errors";
+import type { ProviderConfig } from "../config/types.js";
+import { decodeBase64Url } from "../cookie/base64url.js";
+import type { Transaction } from "../cookie/transaction.js";
+import { clientAuthMethod, clientAuthentication, oauthClient } from "./client.js";
+import { replaceServerMetadata } from "./discovery.js";
+import { AuthFlowError } from "./errors.js";
+import { describeError, providerFault, requestOptions } from "./http.js";
+import {
+  invalidIdToken,
+  isIdTokenProblem,
+  refusedHmacIdToken,
+  tokenAlg,
+  verifySignature,
+} from "./id-token-signature.js";
+import { oneLine, tokenEndpointRefusal } from "./token-endpoint-errors.js";
 
 /**
  * The callback's protocol steps: the authorization response (RFC 6749 §4.1.2, RFC 9207 `iss`), the token request
@@ -57,7 +63,7 @@ export function validateAuthorizationResponse(
           ? "The identity provider did not log you in (access denied). You can try again."
           : `The identity provider did not log you in (${known}).`,
         `error=${known} error_description=${oneLine(error.error_description ?? "")}`,
-        { error: known, description: oneLine(error.error_description ?? "") },
+        { providerError: { error: known, description: oneLine(error.error_description ?? "") }, cause: error },
       );
     }
     throw new AuthFlowError(
@@ -65,6 +71,7 @@ export function validateAuthorizationResponse(
       400,
       "The response from the identity provider does not belong to this login. Start the login again.",
       describeError(error),
+      { cause: error },
     );
   }
 }
@@ -202,6 +209,7 @@ async function userInfoClaims(
         502,
         "The identity provider's user information belongs to another user, so you were not logged in.",
         describeError(error),
+        { cause: error },
       );
     }
     console.warn(`[auth] callback: userinfo unavailable, using the ID token's claims only: ${describeError(error)}`);

@@ -1,4 +1,4 @@
-import { decodeBase64Url, encodeBase64Url } from "../cookie/base64url";
+import { decodeBase64Url, encodeBase64Url } from "../cookie/base64url.js";
 
 /**
  * Where an authorization response arrived, carried from the middleware to the callback route for the mix-up check

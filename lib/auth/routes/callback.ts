@@ -1,21 +1,21 @@
-import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path";
-import { IdentityTooLargeError } from "../cookie/identity";
-import { loginTokens } from "../cookie/login-tokens";
-import type { CookieWrite } from "../cookie/serialize";
-import { sessionCookies } from "../cookie/session-cookies";
-import { readTransaction, transactionDeletion } from "../cookie/transaction";
-import { retriesWithoutDefaultPrompt } from "../protocol/authorize";
-import { getServerMetadata } from "../protocol/discovery";
-import { AuthFlowError } from "../protocol/errors";
-import { exchangeCode, validateAuthorizationResponse } from "../protocol/token";
-import { errorResponse, routeConfig } from "./context";
-import { ARRIVAL_PARAM, verifyArrival } from "./arrival";
-import { beginLogin } from "./login";
-import { endOfLogout } from "./logout-return";
-import { requireMixUpDefence } from "./mix-up";
-import { requestCookies, sameCallbackPath } from "./request";
-import { escapeHtml, redirectTo } from "./respond";
-import { claimState } from "./used-states";
+import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path.js";
+import { IdentityTooLargeError } from "../cookie/identity.js";
+import { loginTokens } from "../cookie/login-tokens.js";
+import type { CookieWrite } from "../cookie/serialize.js";
+import { sessionCookies } from "../cookie/session-cookies.js";
+import { readTransaction, transactionDeletion } from "../cookie/transaction.js";
+import { retriesWithoutDefaultPrompt } from "../protocol/authorize.js";
+import { getServerMetadata } from "../protocol/discovery.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { exchangeCode, validateAuthorizationResponse } from "../protocol/token.js";
+import { errorResponse, routeConfig } from "./context.js";
+import { ARRIVAL_PARAM, verifyArrival } from "./arrival.js";
+import { beginLogin } from "./login.js";
+import { endOfLogout } from "./logout-return.js";
+import { requireMixUpDefence } from "./mix-up.js";
+import { requestCookies, sameCallbackPath } from "./request.js";
+import { escapeHtml, redirectTo } from "./respond.js";
+import { claimState } from "./used-states.js";
 
 /**
  * The callback at the path of `redirect_uri` (the middleware rewrites it here). The transaction found by `state`

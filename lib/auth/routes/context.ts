@@ -1,10 +1,10 @@
-import type { AuthConfigError } from "../config/errors";
-import { loadConfig } from "../config/load";
-import type { AuthConfig } from "../config/types";
-import { AuthFlowError } from "../protocol/errors";
-import { describeError } from "../protocol/http";
-import { htmlPage, type PageContent } from "./respond";
-import type { CookieWrite } from "../cookie/serialize";
+import type { AuthConfigError } from "../config/errors.js";
+import { loadConfig } from "../config/load.js";
+import type { AuthConfig } from "../config/types.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { describeError } from "../protocol/http.js";
+import { htmlPage, type PageContent } from "./respond.js";
+import type { CookieWrite } from "../cookie/serialize.js";
 
 /** The config for a route, or the error page that explains why there is none. */
 export function routeConfig(): AuthConfig | Response {

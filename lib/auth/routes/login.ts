@@ -1,16 +1,16 @@
-import type { AuthConfig } from "../config/types";
-import { transactionCookies } from "../cookie/transaction";
-import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import { authorizationRequest, type AuthorizationOptions } from "../protocol/authorize";
-import { getServerMetadata } from "../protocol/discovery";
-import { AuthFlowError } from "../protocol/errors";
-import { errorResponse, routeConfig, shownConfigError } from "./context";
-import { isBackgroundRequest, isFramed, requestCookies } from "./request";
-import { escapeHtml, htmlPage, redirectTo } from "./respond";
-import { requireMixUpDefence } from "./mix-up";
-import { safeReturnTo } from "./return-to";
-import { DEFAULT_PROVIDER } from "../config/keys";
-import { LOGIN_ROUTE, withBasePath } from "../config/base-path";
+import type { AuthConfig } from "../config/types.js";
+import { transactionCookies } from "../cookie/transaction.js";
+import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
+import { authorizationRequest, type AuthorizationOptions } from "../protocol/authorize.js";
+import { getServerMetadata } from "../protocol/discovery.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { errorResponse, routeConfig, shownConfigError } from "./context.js";
+import { isBackgroundRequest, isFramed, requestCookies } from "./request.js";
+import { escapeHtml, htmlPage, redirectTo } from "./respond.js";
+import { requireMixUpDefence } from "./mix-up.js";
+import { safeReturnTo } from "./return-to.js";
+import { DEFAULT_PROVIDER } from "../config/keys.js";
+import { LOGIN_ROUTE, withBasePath } from "../config/base-path.js";
 
 /** `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. */
 export async function handleLogin(request: Request): Promise<Response> {

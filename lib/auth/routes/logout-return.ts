@@ -1,10 +1,10 @@
-import { withBasePath } from "../config/base-path";
-import type { AuthConfig } from "../config/types";
-import { logoutDeletion, logoutReturnTo } from "../cookie/logout-transaction";
-import type { CookieJar } from "../cookie/serialize";
-import { readTransaction } from "../cookie/transaction";
-import { redirectTo } from "./respond";
-import { safeReturnTo } from "./return-to";
+import { withBasePath } from "../config/base-path.js";
+import type { AuthConfig } from "../config/types.js";
+import { logoutDeletion, logoutReturnTo } from "../cookie/logout-transaction.js";
+import type { CookieJar } from "../cookie/serialize.js";
+import { readTransaction } from "../cookie/transaction.js";
+import { redirectTo } from "./respond.js";
+import { safeReturnTo } from "./return-to.js";
 
 /**
  * The provider's way back from a logout (RP-Initiated Logout 1.0 §3) arrives at the callback path, since that is the

@@ -1,18 +1,18 @@
-import { LOGOUT_ROUTE, withBasePath } from "../config/base-path";
-import { loadConfig } from "../config/load";
-import type { AuthConfig } from "../config/types";
-import { identityDeletions, readIdentity } from "../cookie/identity";
-import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import { logoutCookie, logoutDeletion } from "../cookie/logout-transaction";
-import { sessionIsCurrent } from "../cookie/session";
-import { tokensDeletion } from "../cookie/tokens";
-import { allTransactionDeletions } from "../cookie/transaction";
-import { getServerMetadata } from "../protocol/discovery";
-import { describeError } from "../protocol/http";
-import { endSessionUrl, newLogoutState } from "../protocol/logout";
-import { isSameOriginRequest, requestCookies } from "./request";
-import { escapeHtml, htmlPage, redirectTo } from "./respond";
-import { refererPath, safeReturnTo } from "./return-to";
+import { LOGOUT_ROUTE, withBasePath } from "../config/base-path.js";
+import { loadConfig } from "../config/load.js";
+import type { AuthConfig } from "../config/types.js";
+import { identityDeletions, readIdentity } from "../cookie/identity.js";
+import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
+import { logoutCookie, logoutDeletion } from "../cookie/logout-transaction.js";
+import { sessionIsCurrent } from "../cookie/session.js";
+import { tokensDeletion } from "../cookie/tokens.js";
+import { allTransactionDeletions } from "../cookie/transaction.js";
+import { getServerMetadata } from "../protocol/discovery.js";
+import { describeError } from "../protocol/http.js";
+import { endSessionUrl, newLogoutState } from "../protocol/logout.js";
+import { isSameOriginRequest, requestCookies } from "./request.js";
+import { escapeHtml, htmlPage, redirectTo } from "./respond.js";
+import { refererPath, safeReturnTo } from "./return-to.js";
 
 /**
  * `GET|POST /auth/logout?returnTo=PATH`: deletes every identity and transaction cookie, then continues at the

@@ -1,8 +1,8 @@
 import type * as oauth from "oauth4webapi";
-import { DEFAULT_PROVIDER } from "../config/keys";
-import type { AuthConfig, ProviderConfig } from "../config/types";
-import { AuthFlowError } from "../protocol/errors";
-import { sameCallbackPath } from "./request";
+import { DEFAULT_PROVIDER } from "../config/keys.js";
+import type { AuthConfig, ProviderConfig } from "../config/types.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { sameCallbackPath } from "./request.js";
 
 /**
  * Mix-up defence (RFC 9700 §4.4.2). A response that arrives at a callback shared by several providers can only be

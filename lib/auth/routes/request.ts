@@ -1,4 +1,4 @@
-import { parseCookieHeader, type CookieJar } from "../cookie/serialize";
+import { parseCookieHeader, type CookieJar } from "../cookie/serialize.js";
 
 /** What the auth routes read from a request, on Web APIs only. */
 

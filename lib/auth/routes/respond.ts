@@ -1,5 +1,5 @@
-import { withBasePath } from "../config/base-path";
-import { serializeCookie, type CookieWrite } from "../cookie/serialize";
+import { withBasePath } from "../config/base-path.js";
+import { serializeCookie, type CookieWrite } from "../cookie/serialize.js";
 
 /** Responses of the auth routes: never cached, never framed, never leaking the URL (which may hold a code). */
 

@@ -1,4 +1,4 @@
-import { isAuthRoute, withoutBasePath } from "../config/base-path";
+import { isAuthRoute, withoutBasePath } from "../config/base-path.js";
 
 /**
  * Where to land after login: a path on the app's own origin, else `/`. Anything absolute, protocol-relative

@@ -1,11 +1,11 @@
-import { USER_ROUTE, USER_ROUTE_HEADER } from "../config/base-path";
-import { loadConfig } from "../config/load";
-import { currentSession, renewedIdentity } from "../cookie/renewal";
-import { serializeCookie } from "../cookie/serialize";
-import { describeError } from "../protocol/http";
-import { userFromCookies } from "../user/from-cookies";
-import { requestCookies } from "./request";
-import { jsonResponse } from "./respond";
+import { USER_ROUTE, USER_ROUTE_HEADER } from "../config/base-path.js";
+import { loadConfig } from "../config/load.js";
+import { currentSession, renewedIdentity } from "../cookie/renewal.js";
+import { serializeCookie } from "../cookie/serialize.js";
+import { describeError } from "../protocol/http.js";
+import { userFromCookies } from "../user/from-cookies.js";
+import { requestCookies } from "./request.js";
+import { jsonResponse } from "./respond.js";
 
 /**
  * `GET /auth/user`: the current user's plain claims as `getUser()` sees them (`{}` without config,

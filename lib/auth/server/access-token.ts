@@ -1,9 +1,10 @@
-import { loadConfig } from "../config/load";
-import { configOrThrow } from "./config-or-throw";
-import { requestJar, tryWriteCookies } from "./request-cookies";
-import { accessTokenFromCookies, type AccessTokenOptions } from "./session-tokens";
+import "server-only";
+import { loadConfig } from "../config/load.js";
+import { configOrThrow } from "./config-or-throw.js";
+import { requestJar, tryWriteCookies } from "./request-cookies.js";
+import { accessTokenFromCookies, type AccessTokenOptions } from "./session-tokens.js";
 
-export type { AccessTokenOptions } from "./session-tokens";
+export type { AccessTokenOptions } from "./session-tokens.js";
 
 /**
  * An access token of the logged-in user for calling APIs, in server components, route handlers and server actions.

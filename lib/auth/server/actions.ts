@@ -1,17 +1,17 @@
 "use server";
 
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path";
-import { AuthConfigError, AuthConfigErrors } from "../config/errors";
-import { loadConfig } from "../config/load";
-import { DEFAULT_PROVIDER } from "../config/keys";
-import type { AuthConfig } from "../config/types";
-import { AuthFlowError } from "../protocol/errors";
-import { beginLogin, loopbackHostMismatch } from "../routes/login";
-import { endSession } from "../routes/logout";
-import { refererPath, safeReturnTo } from "../routes/return-to";
-import { requestJar, writeCookies } from "./request-cookies";
+import { headers } from "next/headers.js";
+import { redirect } from "next/navigation.js";
+import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path.js";
+import { AuthConfigError, AuthConfigErrors } from "../config/errors.js";
+import { loadConfig } from "../config/load.js";
+import { DEFAULT_PROVIDER } from "../config/keys.js";
+import type { AuthConfig } from "../config/types.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { beginLogin, loopbackHostMismatch } from "../routes/login.js";
+import { endSession } from "../routes/logout.js";
+import { refererPath, safeReturnTo } from "../routes/return-to.js";
+import { requestJar, writeCookies } from "./request-cookies.js";
 
 /**
  * `login()` and `logout()` as server actions, usable straight from a form: `<form action={login}>`.

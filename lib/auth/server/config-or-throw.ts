@@ -1,5 +1,5 @@
-import { AuthConfigErrors } from "../config/errors";
-import type { AuthConfig, ConfigState } from "../config/types";
+import { AuthConfigErrors } from "../config/errors.js";
+import type { AuthConfig, ConfigState } from "../config/types.js";
 
 /** The config, or its errors thrown as login() throws them (one `AuthConfigError`, or `AuthConfigErrors`). */
 export function configOrThrow(state: ConfigState): AuthConfig {

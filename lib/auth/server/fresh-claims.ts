@@ -1,16 +1,16 @@
 import type { IDToken } from "oauth4webapi";
-import type { AuthConfig } from "../config/types";
-import { IdentityTooLargeError } from "../cookie/identity";
-import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import { sessionCookies } from "../cookie/session-cookies";
-import { recordSuccessor } from "../cookie/token-successors";
-import { AccessTokenError } from "../protocol/access-token-error";
-import { getServerMetadata } from "../protocol/discovery";
-import { AuthFlowError } from "../protocol/errors";
-import { providerFault } from "../protocol/http";
-import { asAccessTokenError, userInfo } from "../protocol/refresh";
-import { needsUserInfo } from "../protocol/token";
-import { accessTokenFromCookies, readSessionState } from "./session-tokens";
+import type { AuthConfig } from "../config/types.js";
+import { IdentityTooLargeError } from "../cookie/identity.js";
+import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
+import { sessionCookies } from "../cookie/session-cookies.js";
+import { recordSuccessor } from "../cookie/token-successors.js";
+import { AccessTokenError } from "../protocol/access-token-error.js";
+import { getServerMetadata } from "../protocol/discovery.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { providerFault } from "../protocol/http.js";
+import { asAccessTokenError, userInfo } from "../protocol/refresh.js";
+import { needsUserInfo } from "../protocol/token.js";
+import { accessTokenFromCookies, readSessionState } from "./session-tokens.js";
 
 /**
  * refreshUser()'s work, free of Next imports: new claims for the logged-in user, without a new login.

@@ -1,8 +1,9 @@
+import "server-only";
 import { cache } from "react";
-import { loadConfig } from "../config/load";
-import type { StandardClaims, User } from "../user/user";
-import { requestJar } from "./request-cookies";
-import { userFromCookies } from "../user/from-cookies";
+import { loadConfig } from "../config/load.js";
+import type { StandardClaims, User } from "../user/user.js";
+import { requestJar } from "./request-cookies.js";
+import { userFromCookies } from "../user/from-cookies.js";
 
 /**
  * The user of the current request, for server components, route handlers and server actions. It unseals the

@@ -1,6 +1,7 @@
-import { connection } from "next/server";
-import { loadConfig } from "../config/load";
-import { DEFAULT_PROVIDER } from "../config/keys";
+import "server-only";
+import { connection } from "next/server.js";
+import { loadConfig } from "../config/load.js";
+import { DEFAULT_PROVIDER } from "../config/keys.js";
 
 /**
  * Names of the configured providers, for rendering login buttons: `"default"` (from top-level `[auth]` keys or

@@ -1,4 +1,4 @@
-import type { AccessTokenError } from "../protocol/access-token-error";
+import type { AccessTokenError } from "../protocol/access-token-error.js";
 
 /**
  * Process-wide bookkeeping of refreshes, on `globalThis` under registered symbols (Next bundles the same module into

@@ -1,11 +1,11 @@
 "use server";
 
-import { loadConfig } from "../config/load";
-import { AccessTokenError } from "../protocol/access-token-error";
-import type { StandardClaims, UserData } from "../user/user";
-import { configOrThrow } from "./config-or-throw";
-import { requestJar, writeCookies } from "./request-cookies";
-import { refreshUserFromCookies } from "./fresh-claims";
+import { loadConfig } from "../config/load.js";
+import { AccessTokenError } from "../protocol/access-token-error.js";
+import type { StandardClaims, UserData } from "../user/user.js";
+import { configOrThrow } from "./config-or-throw.js";
+import { requestJar, writeCookies } from "./request-cookies.js";
+import { refreshUserFromCookies } from "./fresh-claims.js";
 
 /**
  * A server action: the logged-in user's claims read again from the provider (a refresh whose new ID token is

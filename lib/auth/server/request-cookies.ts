@@ -1,5 +1,6 @@
-import { cookies, headers } from "next/headers";
-import { parseCookieHeader, type CookieJar, type CookieWrite } from "../cookie/serialize";
+import "server-only";
+import { cookies, headers } from "next/headers.js";
+import { parseCookieHeader, type CookieJar, type CookieWrite } from "../cookie/serialize.js";
 
 /**
  * The current request's cookies (server components, route handlers, server actions) as a read-only jar, parsed from

@@ -1,20 +1,20 @@
-import { AuthConfigError } from "../config/errors";
-import type { AuthConfig, ProviderConfig } from "../config/types";
-import { readIdentity, type Identity } from "../cookie/identity";
-import { currentSession, renewedIdentity } from "../cookie/renewal";
-import type { CookieJar, CookieWrite } from "../cookie/serialize";
-import { identityLengthIn, logDropped } from "../cookie/session-cookies";
-import { sessionIsCurrent } from "../cookie/session";
-import { newestSuccessor, recordSuccessor, type Successor } from "../cookie/token-successors";
-import { jwtExpiry, DEFAULT_ACCESS_TOKEN_LIFETIME_MS } from "../cookie/login-tokens";
-import { sealedTokensWrite, tokensCookieValue, type StoredTokens } from "../cookie/tokens";
-import { openTokens, tokensCookie } from "../cookie/tokens-seal";
-import { AccessTokenError } from "../protocol/access-token-error";
-import { getServerMetadata } from "../protocol/discovery";
-import { AuthFlowError } from "../protocol/errors";
-import { providerFault } from "../protocol/http";
-import { asAccessTokenError, refreshGrant } from "../protocol/refresh";
-import { inflightRefreshes, refusedRefreshTokens } from "./refresh-registry";
+import { AuthConfigError } from "../config/errors.js";
+import type { AuthConfig, ProviderConfig } from "../config/types.js";
+import { readIdentity, type Identity } from "../cookie/identity.js";
+import { currentSession, renewedIdentity } from "../cookie/renewal.js";
+import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
+import { identityLengthIn, logDropped } from "../cookie/session-cookies.js";
+import { sessionIsCurrent } from "../cookie/session.js";
+import { newestSuccessor, recordSuccessor, type Successor } from "../cookie/token-successors.js";
+import { jwtExpiry, DEFAULT_ACCESS_TOKEN_LIFETIME_MS } from "../cookie/login-tokens.js";
+import { sealedTokensWrite, tokensCookieValue, type StoredTokens } from "../cookie/tokens.js";
+import { openTokens, tokensCookie } from "../cookie/tokens-seal.js";
+import { AccessTokenError } from "../protocol/access-token-error.js";
+import { getServerMetadata } from "../protocol/discovery.js";
+import { AuthFlowError } from "../protocol/errors.js";
+import { providerFault } from "../protocol/http.js";
+import { asAccessTokenError, refreshGrant } from "../protocol/refresh.js";
+import { inflightRefreshes, refusedRefreshTokens } from "./refresh-registry.js";
 
 /**
  * getAccessToken()'s work on a request's cookies, free of Next imports (tested and measured on its own): the stored

@@ -1,11 +1,11 @@
-import type { AuthConfig, ConfigState } from "../config/types";
-import { readIdentity, type Identity } from "../cookie/identity";
-import { sessionIsCurrent } from "../cookie/session";
-import type { CookieJar } from "../cookie/serialize";
-import { newestSuccessor } from "../cookie/token-successors";
-import { tokensCookieValue } from "../cookie/tokens";
-import { openTokens } from "../cookie/tokens-seal";
-import { createUser, type User, type UserTokens } from "./user";
+import type { AuthConfig, ConfigState } from "../config/types.js";
+import { readIdentity, type Identity } from "../cookie/identity.js";
+import { sessionIsCurrent } from "../cookie/session.js";
+import type { CookieJar } from "../cookie/serialize.js";
+import { newestSuccessor } from "../cookie/token-successors.js";
+import { tokensCookieValue } from "../cookie/tokens.js";
+import { openTokens } from "../cookie/tokens-seal.js";
+import { createUser, type User, type UserTokens } from "./user.js";
 
 /**
  * The user object for a request's cookies under a config: what `getUser()` returns once Next has handed it the

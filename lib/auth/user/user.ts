@@ -4,6 +4,8 @@
  * write or delete throws. `is_logged_in` is present only when auth is configured.
  */
 
+import { AuthError } from "../errors/auth-error.js";
+
 /** Standard OpenID Connect claims (OIDC Core §5.1), all optional. Extend with your own: `getUser<MyClaims>()`. */
 export interface StandardClaims {
   sub?: string;
@@ -34,17 +36,23 @@ export interface StandardClaims {
   provider?: string;
 }
 
+/** The raw tokens in `user.tokens` (server only), when `expose_tokens` in `[auth]` names them. */
 export interface UserTokens {
   readonly id?: string;
   readonly access?: string;
 }
 
+/** The user's plain data: the ID token's claims, `provider`, and `is_logged_in`. `to_dict()` returns it. */
 export type UserData<Claims extends object = StandardClaims> = Claims & {
   /** `true`/`false` when auth is configured; absent (as in Streamlit) when it is not. */
   is_logged_in?: boolean;
   [claim: string]: unknown;
 };
 
+/**
+ * The read-only user of `getUser()` and `useUser()`, like Streamlit's `st.user`: read claims by property or key
+ * (`user.email`, `user["email"]`); any write throws {@link UserModificationError}.
+ */
 export type User<Claims extends object = StandardClaims> = Readonly<UserData<Claims>> & {
   /** A plain, mutable copy of the claims (and `is_logged_in`). */
   to_dict(): UserData<Claims>;
@@ -53,10 +61,17 @@ export type User<Claims extends object = StandardClaims> = Readonly<UserData<Cla
   readonly tokens: UserTokens;
 };
 
-export class UserModificationError extends TypeError {
+/** The code of {@link UserModificationError}. */
+export const UserModificationErrorCode = { USER_READ_ONLY: "USER_READ_ONLY" } as const;
+
+/** Thrown by any write to the user object (or its claims), which is read-only like Streamlit's `st.user`. */
+export class UserModificationError extends AuthError<typeof UserModificationErrorCode.USER_READ_ONLY> {
   override readonly name = "UserModificationError";
   constructor(what = "user") {
-    super(`The ${what} cannot be modified: it is read-only. Log in or out to change who is logged in.`);
+    super(
+      UserModificationErrorCode.USER_READ_ONLY,
+      `The ${what} cannot be modified: it is read-only. Log in or out to change who is logged in.`,
+    );
   }
 }
 

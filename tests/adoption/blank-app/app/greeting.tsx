@@ -1,6 +1,6 @@
 "use client";
 
-import { useUser } from "@/lib/auth/client";
+import { useUser } from "streamlit-auth-nextjs/client";
 
 export function Greeting() {
   const user = useUser();

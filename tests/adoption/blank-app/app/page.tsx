@@ -1,4 +1,4 @@
-import { getUser, login, logout } from "@/lib/auth";
+import { getUser, login, logout } from "streamlit-auth-nextjs";
 import { Greeting } from "./greeting";
 
 export default async function Home() {

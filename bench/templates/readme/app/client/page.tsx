@@ -1,4 +1,4 @@
-import { getUser } from "@/lib/auth";
+import { getUser } from "streamlit-auth-nextjs";
 import { Greeting } from "./greeting";
 
 // Rendered per request (it reads the user on the server): useUser() below must need no request of its own.

@@ -1,4 +1,4 @@
-import { getUser } from "@/lib/auth";
+import { getUser } from "streamlit-auth-nextjs";
 
 export default async function Private() {
   const user = await getUser();
