@@ -49,8 +49,10 @@ async function cookieValue(context: BrowserContext, name: string): Promise<strin
 test("an API route past the access token's expiry: one refresh at the provider, a new token, kept for the next replica", async ({
   page,
 }) => {
-  const since = Date.now();
   await logInWithRefresh(page, "rita");
+
+  // After the login: its access token was issued before this moment, so waiting from here passes its expiry.
+  const since = Date.now();
   const first = await token(page.request);
   expect(await token(page.request)).toBe(first); // the other replica: same token, no refresh
   expect(await refreshes("rita")).toBe(0);
@@ -66,8 +68,10 @@ test("an API route past the access token's expiry: one refresh at the provider, 
 });
 
 test("two tabs at once on one replica: one refresh", async ({ page, context }) => {
-  const since = Date.now();
   await logInWithRefresh(page, "tess");
+
+  // After the login: its access token was issued before this moment, so waiting from here passes its expiry.
+  const since = Date.now();
   const other = await context.newPage();
   await pastExpiry(page, since);
   const [a, b] = await Promise.all([token(page.request, REPLICA), token(other.request, REPLICA)]);
@@ -79,8 +83,10 @@ test("two tabs at once on two replicas with one rotating refresh token: both get
   page,
   context,
 }) => {
-  const since = Date.now();
   await logInWithRefresh(page, "uma");
+
+  // After the login: its access token was issued before this moment, so waiting from here passes its expiry.
+  const since = Date.now();
   const other = await context.newPage();
   await pastExpiry(page, since);
   // The balancer alternates: these two go to different replicas, each refreshing the same refresh token.
@@ -98,8 +104,10 @@ test("a server component refreshes (it cannot write cookies): the token is still
   page,
   context,
 }) => {
-  const since = Date.now();
   await logInWithRefresh(page, "vera");
+
+  // After the login: its access token was issued before this moment, so waiting from here passes its expiry.
+  const since = Date.now();
   const before = await cookieValue(context, "auth_tokens");
   await pastExpiry(page, since);
   await page.goto(`${REPLICA}/session`);
@@ -121,8 +129,10 @@ test("a server component's refresh is stored by the gate (the edge middleware, s
   page,
   context,
 }) => {
-  const since = Date.now();
   await logInWithRefresh(page, "vick");
+
+  // After the login: its access token was issued before this moment, so waiting from here passes its expiry.
+  const since = Date.now();
   const before = await cookieValue(context, "auth_tokens");
   await pastExpiry(page, since);
   await page.goto(`${REPLICA}/session`);
