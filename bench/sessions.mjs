@@ -26,6 +26,9 @@ export async function sessionRows({ out = path.join(BENCH, ".out"), ops = 1000, 
     format: "esm",
     target: "node20",
     packages: "external",
+    // The library's server modules import "server-only", which throws outside a React server build: stand in its
+    // empty module, as Next's react-server condition does.
+    alias: { "server-only": path.join(BENCH, "node_modules/server-only/empty.js") },
     outdir: out,
     outExtension: { ".js": ".mjs" },
     logLevel: "warning",
