@@ -1,5 +1,5 @@
-import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
 import { CHUNK_SIZE, joinValue } from "./chunks.js";
+import { deflateToBase64Url, inflateBase64Url } from "./deflate.js";
 import {
   isClaims,
   openIdentity,
@@ -136,7 +136,7 @@ async function sealSmallest(
 ): Promise<string> {
   const plain = await seal({ v: 1, u: record, ...fields }, secrets, ttl);
   if (plain.length <= CHUNK_SIZE) return plain;
-  const compressed = await seal({ v: 1, z: await deflate(JSON.stringify(record)), ...fields }, secrets, ttl);
+  const compressed = await seal({ v: 1, z: await deflateToBase64Url(JSON.stringify(record)), ...fields }, secrets, ttl);
   return compressed.length < plain.length ? compressed : plain;
 }
 
@@ -170,7 +170,7 @@ export async function readIdentity(
 }
 
 async function inflateRecord(z: string): Promise<{ record: IdentityRecord; size: number } | undefined> {
-  const text = await inflate(z);
+  const text = await inflateBase64Url(z, MAX_IDENTITY_BYTES);
   if (text === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
@@ -180,48 +180,4 @@ async function inflateRecord(z: string): Promise<{ record: IdentityRecord; size:
   } catch {
     return undefined;
   }
-}
-
-async function deflate(text: string): Promise<string> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"));
-  return encodeBase64Url(new Uint8Array(await new Response(stream).arrayBuffer()));
-}
-
-/** The inflated text, or undefined when it is not valid deflate data or would exceed {@link MAX_IDENTITY_BYTES}. */
-async function inflate(data: string): Promise<string | undefined> {
-  const bytes = decodeBase64Url(data);
-  if (!bytes) return undefined;
-  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_IDENTITY_BYTES) {
-        await reader.cancel();
-        return undefined;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return undefined;
-  }
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  try {
-    return decoder.decode(concat(chunks, total));
-  } catch {
-    return undefined;
-  }
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return joined;
 }
