@@ -14,6 +14,7 @@ import { handleLogin } from "@/lib/auth/routes/login";
 import { handleLogout } from "@/lib/auth/routes/logout";
 import { ARRIVAL_PARAM, signArrival } from "@/lib/auth/routes/arrival";
 import { Jar } from "../support/cookie-jar";
+import { signInAtProvider as signInAtLocalProvider } from "../support/oidc-login";
 
 /** The route handlers, called with real Requests, against the real local OpenID Provider on loopback. */
 
@@ -57,39 +58,9 @@ const get = (url: string, jar?: Jar, headers: Record<string, string> = {}) =>
     headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin", ...headers },
   });
 
-/** Runs the provider side of a login with fetch: authorize, sign in as `user`, and return the callback URL. */
-async function signInAtProvider(authorizeUrl: string, user: string, redirectUri = REDIRECT_URI): Promise<string> {
-  const idpJar = new Jar();
-  let url = authorizeUrl;
-  let init: RequestInit = {};
-  for (let hop = 0; hop < 10; hop++) {
-    const response = await fetch(url, {
-      ...init,
-      redirect: "manual",
-      headers: { ...(init.headers as Record<string, string>), cookie: idpJar.header() },
-    });
-    idpJar.apply(response);
-    init = {};
-    const location = response.headers.get("location");
-    if (location) {
-      const next = new URL(location, url).href;
-      if (next.startsWith(redirectUri)) return next;
-      url = next;
-      continue;
-    }
-    if (response.status === 200 && url.includes("/interaction/")) {
-      url = `${url.replace(/\/$/, "")}/login`;
-      init = {
-        method: "POST",
-        body: new URLSearchParams({ login: user }),
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-      };
-      continue;
-    }
-    throw new Error(`unexpected ${response.status} at ${url}`);
-  }
-  throw new Error("too many redirects");
-}
+/** The provider side of a login (tests/support/oidc-login.ts), returning to this file's redirect_uri by default. */
+const signInAtProvider = (authorizeUrl: string, user: string, redirectUri = REDIRECT_URI) =>
+  signInAtLocalProvider(authorizeUrl, user, redirectUri);
 
 /** The callback URL as the middleware's rewrite makes it: at /auth/callback, with the path it arrived at, MACed. */
 async function rewritten(callbackUrl: string, arrivedAt: string, secret = SECRET): Promise<string> {
