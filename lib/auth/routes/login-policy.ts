@@ -40,10 +40,13 @@ export async function admitLogin<Claims extends object>(
         request: context.request,
       })
     : login.claims;
+  // Claims the hook reshaped are all that is kept: not the raw ID token as a logout hint, which holds every claim it
+  // left out (the logout then names the client instead: client_id with post_logout_redirect_uri).
+  const reshaped = claims !== login.claims;
   const { writes } = await sessionCookies(
     {
       claims: { ...claims, provider: provider.name },
-      idToken: login.idToken,
+      idToken: reshaped ? undefined : login.idToken,
       serverMetadataUrl: provider.serverMetadataUrl,
     },
     loginTokens(login, config.exposeTokens),
