@@ -33,3 +33,4 @@ export type { AuthErrorCode, AuthErrorKind } from "./routes/error-codes.js";
 export { LoginRefusedError, LoginRefusedErrorCode } from "./routes/login-hook.js";
 export type { LoginEvent, LoginHookResult, LoginTokens, OnLogin } from "./routes/login-hook.js";
 export type { CallbackOptions } from "./routes/callback.js";
+export type { LoginEventAtLogin, LoginEventAtRefresh, RefreshedTokens } from "./routes/login-hook.js";
