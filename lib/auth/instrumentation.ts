@@ -3,6 +3,7 @@ import type { OnLogin } from "./routes/login-hook.js";
 import { registerLoginHook } from "./routes/registered-hook.js";
 import type { StandardClaims } from "./user/user.js";
 
+/** What the app may register at server start: `registerAuth({ onLogin })`. */
 export interface RegisterAuthOptions<Claims extends object = StandardClaims> {
   /**
    * The app's login hook for every login and every `refreshUser()` of this server process (`event.reason` tells them
