@@ -28,3 +28,5 @@ export {
 export { AuthFlowError, AuthFlowErrorCode, type AuthFlowErrorOptions } from "./protocol/errors.js";
 export { UserModificationError, UserModificationErrorCode } from "./user/user.js";
 export type { User, UserData, UserTokens, StandardClaims } from "./user/user.js";
+export { loginUrl } from "./routes/login-url.js";
+export type { LoginOptions } from "./protocol/login-options.js";

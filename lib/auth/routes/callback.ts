@@ -1,16 +1,17 @@
-import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path.js";
+import { withBasePath, withoutBasePath } from "../config/base-path.js";
 import { IdentityTooLargeError } from "../cookie/identity.js";
 import { loginTokens } from "../cookie/login-tokens.js";
 import type { CookieWrite } from "../cookie/serialize.js";
 import { sessionCookies } from "../cookie/session-cookies.js";
 import { readTransaction, transactionDeletion } from "../cookie/transaction.js";
-import { retriesWithoutDefaultPrompt } from "../protocol/authorize.js";
+import { retriesWithoutDefaultPrompt, withoutDefaultPrompt } from "../protocol/authorize.js";
 import { getServerMetadata } from "../protocol/discovery.js";
 import { AuthFlowError } from "../protocol/errors.js";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token.js";
 import { errorResponse, routeConfig } from "./context.js";
 import { ARRIVAL_PARAM, verifyArrival } from "./arrival.js";
-import { beginLogin } from "./login.js";
+import { beginLogin, silentLoginEnd } from "./login.js";
+import { loginPath } from "./login-url.js";
 import { endOfLogout } from "./logout-return.js";
 import { requireMixUpDefence } from "./mix-up.js";
 import { requestCookies, sameCallbackPath } from "./request.js";
@@ -110,12 +111,20 @@ export async function handleCallback(request: Request): Promise<Response> {
     return redirectTo(new URL(withBasePath(transaction.returnTo), config.origin), [...consumed, ...cookies]);
   } catch (error) {
     const refused = error instanceof AuthFlowError ? error.providerError : undefined;
+    const silentEnd = refused && silentLoginEnd(transaction, refused.error, config.origin);
+    if (silentEnd) return redirectTo(silentEnd, consumed);
     if (provider && refused && retriesWithoutDefaultPrompt(provider, transaction, refused.error, refused.description)) {
       console.warn(
         `[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying this login without it`,
       );
       try {
-        const retry = await beginLogin(config, provider.name, transaction.returnTo, jar, { dropDefaultPrompt: true });
+        const retry = await beginLogin(
+          config,
+          provider.name,
+          transaction.returnTo,
+          jar,
+          withoutDefaultPrompt(transaction),
+        );
         return redirectTo(retry.location, [...consumed, ...retry.cookies]);
       } catch (retryError) {
         return errorResponse("callback", retryError, consumed);
@@ -134,7 +143,7 @@ export async function handleCallback(request: Request): Promise<Response> {
     if (failure instanceof AuthFlowError && failure.code === "CLIENT_REJECTED")
       return errorResponse("callback", failure, consumed);
     return errorResponse("callback", failure, consumed, {
-      actionHtml: `<a href="${escapeHtml(withBasePath(LOGIN_ROUTE))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
+      actionHtml: `<a href="${escapeHtml(withBasePath(loginPath(transaction.provider, transaction.request ?? {}, transaction.returnTo)))}">Try again</a>`,
     });
   }
 }
