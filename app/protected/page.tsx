@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getUser, login, loginUrl } from "streamlit-auth-nextjs";
 import { SiteHeader } from "../components/site-header";
 import { SubmitButton } from "../components/submit-button";
@@ -25,9 +26,9 @@ export default async function Protected() {
             <input type="hidden" name="returnTo" value="/protected" />
             <SubmitButton>Confirm it&apos;s you</SubmitButton>
           </form>
-          <a href={loginUrl(provider, { prompt: "select_account", returnTo: "/protected" })}>
+          <Link href={loginUrl(provider, { prompt: "select_account", returnTo: "/protected" })}>
             Log in with another account
-          </a>
+          </Link>
         </div>
       </section>
     </main>

@@ -72,6 +72,17 @@ test("login_hint is filled in on the provider's sign-in page; another account ca
   expect(await serverUser(page)).toMatchObject({ sub: "hank" });
 });
 
+test("a loginUrl() link with prompt=select_account: another account signs in and lands back", async ({ page }) => {
+  await logIn(page, "ivan");
+  await page.goto("/protected");
+  const authorization = page.waitForRequest((request) => request.url().startsWith(`${IDP_ORIGIN}/auth?`));
+  await page.getByRole("link", { name: "Log in with another account" }).click();
+  expect(new URL((await authorization).url()).searchParams.get("prompt")).toBe("select_account");
+  await signInAtProvider(page, "judy");
+  await page.waitForURL("/protected");
+  expect(await serverUser(page)).toMatchObject({ is_logged_in: true, sub: "judy" });
+});
+
 test("prompt=none without a session at the provider: back on returnTo, logged out, with auth_error", async ({
   page,
   context,

@@ -396,16 +396,15 @@ describe("login options from code (login(), loginUrl())", () => {
     },
   );
 
-  it("loginUrl() builds /auth/login inside the basePath with the options, and refuses wrong ones", () => {
+  it("loginUrl() builds the app-relative /auth/login address with the options, and refuses wrong ones", () => {
     expect(loginUrl()).toBe("/auth/login");
     expect(loginUrl("google", "/reports?x=1")).toBe("/auth/login?provider=google&returnTo=%2Freports%3Fx%3D1");
+    // Like redirect() and <Link>, which add the basePath themselves.
     process.env["__NEXT_ROUTER_BASEPATH"] = "/docs";
     try {
       expect(
         loginUrl("okta", { returnTo: "/r", loginHint: "a@b.test", prompt: "login", maxAge: 0, acrValues: ["x", "y"] }),
-      ).toBe(
-        "/docs/auth/login?provider=okta&returnTo=%2Fr&login_hint=a%40b.test&prompt=login&max_age=0&acr_values=x+y",
-      );
+      ).toBe("/auth/login?provider=okta&returnTo=%2Fr&login_hint=a%40b.test&prompt=login&max_age=0&acr_values=x+y");
     } finally {
       delete process.env["__NEXT_ROUTER_BASEPATH"];
     }

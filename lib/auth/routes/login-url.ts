@@ -1,4 +1,4 @@
-import { LOGIN_ROUTE, withBasePath } from "../config/base-path.js";
+import { LOGIN_ROUTE } from "../config/base-path.js";
 import {
   loginRequestFromOptions,
   loginRequestParams,
@@ -20,11 +20,12 @@ export function loginPath(provider: string | undefined, request: LoginRequest, r
 }
 
 /**
- * The address of a login, for a link or a redirect: `/auth/login?...` inside the app's basePath. Opening it does what
- * `login(provider, options)` does, for example a "Log in with another account" link:
+ * The address of a login, app-relative like the paths given to `redirect()` and `<Link>` (which add the basePath):
+ * `/auth/login?provider=...&returnTo=...&max_age=...`. Opening it does what `login(provider, options)` does, for
+ * example from a "Log in with another account" link:
  *
  * ```tsx
- * <a href={loginUrl("google", { prompt: "select_account", returnTo: "/reports" })}>Use another account</a>
+ * <Link href={loginUrl("google", { prompt: "select_account", returnTo: "/reports" })}>Use another account</Link>
  * ```
  *
  * A string as the second argument is `returnTo`. The options are checked as `login()` checks them: a wrong value throws
@@ -33,6 +34,5 @@ export function loginPath(provider: string | undefined, request: LoginRequest, r
  */
 export function loginUrl(provider?: string, options: LoginOptions | string = {}): string {
   const given = typeof options === "string" ? { returnTo: options } : options;
-  const request = loginRequestFromOptions(given, "loginUrl()");
-  return withBasePath(loginPath(provider, request, given.returnTo));
+  return loginPath(provider, loginRequestFromOptions(given, "loginUrl()"), given.returnTo);
 }
