@@ -318,6 +318,15 @@ describe("the provider's answers to the options", () => {
     );
   });
 
+  it("the provider's own failure (server_error) is not blamed on the options", async () => {
+    hostile.scenario = { authorize: { error: "server_error" } };
+    const response = await hostileLogin("max_age=0&prompt=login");
+    expect(response.status).toBe(502);
+    const html = await response.text();
+    expect(html).toContain("The identity provider did not log you in (server_error).");
+    expect(html).not.toContain("This login asked for");
+  });
+
   it("acr_values refused (unmet_authentication_requirements): a page naming the value, with a Try again that keeps it", async () => {
     hostile.scenario = { authorize: { error: "unmet_authentication_requirements" } };
     const response = await hostileLogin("acr_values=urn%3Aexample%3Amfa&returnTo=/admin");

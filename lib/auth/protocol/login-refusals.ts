@@ -25,7 +25,9 @@ export function isSilentLoginRefusal(transaction: Transaction, error: string): b
 export function refusedLoginMessage(error: string, transaction: Transaction): string | undefined {
   const request = transaction.request;
   const maxAge = transaction.maxAge;
-  if (!request && maxAge === undefined) return undefined;
+  // The provider's own failure is not about the values.
+  if ((!request && maxAge === undefined) || error === "server_error" || error === "temporarily_unavailable")
+    return undefined;
   if (error === "unmet_authentication_requirements" && request?.acrValues !== undefined)
     return `The identity provider could not sign you in the way this login asked for (acr_values="${request.acrValues}"), so you were not logged in (unmet_authentication_requirements).`;
   const asked = [
