@@ -7,6 +7,7 @@ import { loginRequestFromOptions, type LoginOptions } from "@/lib/auth/protocol/
 import { handleCallback } from "@/lib/auth/routes/callback";
 import { handleLogin } from "@/lib/auth/routes/login";
 import { loginUrl } from "@/lib/auth/routes/login-url";
+import { readAuthError } from "@/lib/auth/server/read-auth-error";
 import { Jar } from "../support/cookie-jar";
 import { startHostileIdp, type HostileIdp } from "../support/hostile-idp";
 import { signInAtProvider } from "../support/oidc-login";
@@ -338,6 +339,21 @@ describe("the provider's answers to the options", () => {
     expect(html).toContain(
       'href="/auth/login?provider=hostile&#38;returnTo=%2Fadmin&#38;acr_values=urn%3Aexample%3Amfa"',
     );
+  });
+
+  it("the app's own error page gets the options for its retry link (readAuthError), checked", async () => {
+    const page = readAuthError(
+      new URLSearchParams(
+        "code=AUTH_TIME_TOO_OLD&provider=hostile&returnTo=%2Fpay&max_age=300&login_hint=bob&prompt=none",
+      ),
+    );
+    expect(page).toEqual({
+      code: "AUTH_TIME_TOO_OLD",
+      kind: "provider",
+      retryUrl: "/auth/login?provider=hostile&returnTo=%2Fpay&login_hint=bob&max_age=300",
+    });
+    const forged = readAuthError(new URLSearchParams("code=AUTH_TIME_MISSING&max_age=-1&login_hint=bob"));
+    expect(forged?.retryUrl).toBe("/auth/login?provider=default&returnTo=%2F");
   });
 
   it("a caller's prompt is never dropped like Streamlit's default: its refusal is shown, not retried", async () => {
