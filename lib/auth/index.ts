@@ -33,4 +33,6 @@ export type { AuthErrorCode, AuthErrorKind } from "./routes/error-codes.js";
 export { LoginRefusedError, LoginRefusedErrorCode } from "./routes/login-hook.js";
 export type { LoginEvent, LoginHookResult, LoginTokens, OnLogin } from "./routes/login-hook.js";
 export type { CallbackOptions } from "./routes/callback.js";
+export { loginUrl } from "./routes/login-url.js";
+export type { LoginOptions } from "./protocol/login-options.js";
 export type { LoginEventAtLogin, LoginEventAtRefresh, RefreshedTokens } from "./routes/login-hook.js";

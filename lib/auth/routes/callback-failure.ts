@@ -2,13 +2,13 @@ import type { AuthConfig, ProviderConfig } from "../config/types.js";
 import { IdentityTooLargeError } from "../cookie/identity.js";
 import type { CookieJar, CookieWrite } from "../cookie/serialize.js";
 import type { Transaction } from "../cookie/transaction.js";
-import { retriesWithoutDefaultPrompt } from "../protocol/authorize.js";
+import { retriesWithoutDefaultPrompt, withoutDefaultPrompt } from "../protocol/authorize.js";
 import { getServerMetadata } from "../protocol/discovery.js";
 import { AuthFlowError } from "../protocol/errors.js";
 import { errorResponse } from "./context.js";
 import { AUTH_ERROR_CODES, isAuthErrorCode } from "./error-codes.js";
 import { retryLoginPath, type RetryLogin } from "./error-page.js";
-import { beginLogin } from "./login.js";
+import { beginLogin, silentLoginEnd } from "./login.js";
 import { escapeHtml, redirectTo } from "./respond.js";
 
 /** How a callback that got past the transaction ends when something fails: a page (or the app's), never a session. */
@@ -26,14 +26,20 @@ interface FailedLogin {
 export async function callbackFailure(error: unknown, failed: FailedLogin): Promise<Response> {
   const { config, provider, transaction, consumed } = failed;
   const refused = error instanceof AuthFlowError ? error.providerError : undefined;
+  const silentEnd = refused && silentLoginEnd(transaction, refused.error, config.origin);
+  if (silentEnd) return redirectTo(silentEnd, consumed);
   if (provider && refused && retriesWithoutDefaultPrompt(provider, transaction, refused.error, refused.description)) {
     console.warn(
       `[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying this login without it`,
     );
     try {
-      const retry = await beginLogin(config, provider.name, transaction.returnTo, failed.jar, {
-        dropDefaultPrompt: true,
-      });
+      const retry = await beginLogin(
+        config,
+        provider.name,
+        transaction.returnTo,
+        failed.jar,
+        withoutDefaultPrompt(transaction),
+      );
       return redirectTo(retry.location, [...consumed, ...retry.cookies]);
     } catch (retryError) {
       return errorResponse("callback", retryError, consumed, undefined, { errorPage: failed.errorPage });
@@ -56,6 +62,7 @@ export async function callbackFailure(error: unknown, failed: FailedLogin): Prom
   const retry: RetryLogin = {
     provider: transaction.provider,
     returnTo: transaction.returnTo,
+    ...(transaction.request ? { request: transaction.request } : {}),
     selectAccount: anotherAccount && provider !== undefined && (await asksForAccount(provider)),
   };
   return errorResponse(

@@ -36,6 +36,9 @@ export const AUTH_ERROR_CODES: Readonly<Record<AuthErrorCode, AuthErrorCodeInfo>
   LOGIN_NOT_ALLOWED: { kind: "user", status: 403, retry: true },
   LOGIN_REFUSED_BY_APP: { kind: "user", status: 403, retry: true },
   LOGIN_HOOK_FAILED: { kind: "config", status: 500, retry: false },
+  INVALID_LOGIN_OPTION: { kind: "user", status: 400, retry: false },
+  AUTH_TIME_MISSING: { kind: "provider", status: 502, retry: true },
+  AUTH_TIME_TOO_OLD: { kind: "provider", status: 502, retry: true },
   UNEXPECTED_ERROR: { kind: "config", status: 500, retry: false },
 };
 

@@ -1,5 +1,6 @@
 import { isAuthRoute, LOGIN_ROUTE, withBasePath } from "../config/base-path.js";
 import { AuthConfigError } from "../config/errors.js";
+import { loginRequestParams, type LoginRequest } from "../protocol/login-options.js";
 import { AUTH_ERROR_CODES, type AuthErrorCode } from "./error-codes.js";
 
 /**
@@ -12,6 +13,8 @@ import { AUTH_ERROR_CODES, type AuthErrorCode } from "./error-codes.js";
 export interface RetryLogin {
   readonly provider: string;
   readonly returnTo: string;
+  /** The failed login's own options (`max_age`, `login_hint`, ...), asked for again. */
+  readonly request?: LoginRequest;
   /** Ask the provider to let the user choose another account (`prompt=select_account`). */
   readonly selectAccount?: boolean;
 }
@@ -51,5 +54,6 @@ export function retryLoginPath(retry: RetryLogin): string {
 function appendRetry(query: URLSearchParams, retry: RetryLogin): void {
   query.set("provider", retry.provider);
   query.set("returnTo", retry.returnTo);
+  for (const [key, value] of loginRequestParams(retry.request ?? {})) query.set(key, value);
   if (retry.selectAccount) query.set("prompt", "select_account");
 }

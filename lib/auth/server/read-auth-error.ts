@@ -1,6 +1,7 @@
 import "server-only";
 import { DEFAULT_PROVIDER } from "../config/keys.js";
 import { loadConfig } from "../config/load.js";
+import { LOGIN_PARAMETERS, loginRequestFromParams, type LoginRequest } from "../protocol/login-options.js";
 import { AUTH_ERROR_CODES, isAuthErrorCode, type AuthErrorCode, type AuthErrorKind } from "../routes/error-codes.js";
 import { retryLoginPath } from "../routes/error-page.js";
 import { safeReturnTo } from "../routes/return-to.js";
@@ -40,11 +41,19 @@ export function readAuthError(searchParams: SearchParamsLike): AuthErrorInfo | u
   const code = read("code");
   if (!isAuthErrorCode(code)) return undefined;
   const { kind, retry } = AUTH_ERROR_CODES[code];
-  const retryUrl = retry ? retryUrlFrom(read("provider"), read("returnTo"), read("prompt")) : undefined;
+  const options = new URLSearchParams();
+  // The prompt of a retry is only ever select_account (below); the other login options are kept, checked.
+  for (const name of Object.values(LOGIN_PARAMETERS)) if (name !== "prompt") options.set(name, read(name) ?? "");
+  const retryUrl = retry ? retryUrlFrom(read("provider"), read("returnTo"), read("prompt"), options) : undefined;
   return retryUrl === undefined ? { code, kind } : { code, kind, retryUrl };
 }
 
-function retryUrlFrom(provider: string | undefined, returnTo: string | undefined, prompt: string | undefined) {
+function retryUrlFrom(
+  provider: string | undefined,
+  returnTo: string | undefined,
+  prompt: string | undefined,
+  options: URLSearchParams,
+) {
   const state = loadConfig();
   if (state.status !== "ok") return undefined;
   const { config } = state;
@@ -54,5 +63,15 @@ function retryUrlFrom(provider: string | undefined, returnTo: string | undefined
     provider: name,
     returnTo: safeReturnTo(returnTo, config.origin),
     selectAccount: prompt === "select_account",
+    request: checkedLoginRequest(options),
   });
+}
+
+/** The login options of the failed login, as the error page's URL carries them; none if any is not valid. */
+function checkedLoginRequest(options: URLSearchParams): LoginRequest {
+  try {
+    return loginRequestFromParams(options);
+  } catch {
+    return {};
+  }
 }
