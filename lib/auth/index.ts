@@ -35,3 +35,4 @@ export type { LoginEvent, LoginHookResult, LoginTokens, OnLogin } from "./routes
 export type { CallbackOptions } from "./routes/callback.js";
 export { loginUrl } from "./routes/login-url.js";
 export type { LoginOptions } from "./protocol/login-options.js";
+export type { LoginEventAtLogin, LoginEventAtRefresh, RefreshedTokens } from "./routes/login-hook.js";
