@@ -4,6 +4,7 @@ import type { AuthConfig } from "@/lib/auth/config/types";
 import { readIdentity } from "@/lib/auth/cookie/identity";
 import type { CookieWrite } from "@/lib/auth/cookie/serialize";
 import { clearSuccessors } from "@/lib/auth/cookie/token-successors";
+import { openTokens } from "@/lib/auth/cookie/tokens-seal";
 import { registerAuth } from "@/lib/auth/instrumentation";
 import { AccessTokenError } from "@/lib/auth/protocol/access-token-error";
 import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
@@ -264,6 +265,32 @@ describe("refreshUser() and the login hook registered with registerAuth({ onLogi
     expect(logLines(error)).toContain(
       '[auth] refreshUser: LOGIN_HOOK_FAILED: onLogin (refresh) for "default" threw Error: database is down at db.internal:5432; the old claims stay',
     );
+  });
+
+  it("a hook that throws after the provider rotated the refresh token: the new tokens cookie is still handed back to be written", async () => {
+    const config = configure();
+    let failing = false;
+    registerAuth<Claims>({
+      onLogin: () => {
+        if (failing) throw new Error("database is down");
+        return undefined;
+      },
+    });
+    const jar = await logIn(ADA);
+    const tokensOf = async () =>
+      openTokens(jar.cookies.get("auth_tokens")!, [SECRET], (await identityOf(jar))?.session.id);
+    const before = (await tokensOf())?.refreshToken;
+    expect(before).toBeDefined();
+    failing = true;
+    const pending: CookieWrite[] = [];
+    const thrown = await refreshUserFromCookies(jar.cookies, config, pending).catch((e: unknown) => e);
+    expect(thrown).toMatchObject({ code: "LOGIN_HOOK_FAILED" });
+    expect(pending.map((w) => w.name)).toContain("auth_tokens");
+    apply(jar, pending);
+    const after = (await tokensOf())?.refreshToken;
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expect(await userFromCookies(jar.cookies, { status: "ok", config })).toMatchObject({ is_logged_in: true });
   });
 
   it("an identity the hook reshaped at login, with no hook registered: LOGIN_HOOK_NOT_REGISTERED before any request to the provider, cookies unchanged", async () => {

@@ -23,10 +23,15 @@ import { accessTokenFromCookies, readSessionState } from "./session-tokens.js";
  * the registered login hook as at login (refresh-policy.ts): a refusal ends the session (`{ is_logged_in: false }`
  * and the cookies' deletions); otherwise the identity is re-sealed with the claims to store, keeping the login time
  * and session id.
+ *
+ * When it throws after the provider has rotated the tokens (the hook failed, the identity grew too large), the new
+ * tokens cookie is pushed onto `pending`: the caller writes it, or the session would keep a refresh token the provider
+ * has already replaced (and may treat as a replay).
  */
 export async function refreshUserFromCookies(
   jar: CookieJar,
   config: AuthConfig,
+  pending: CookieWrite[] = [],
 ): Promise<{ data: Record<string, unknown>; writes: CookieWrite[] }> {
   const state = await readSessionState(jar, config, undefined);
   const { identity, provider } = state;
@@ -47,6 +52,23 @@ export async function refreshUserFromCookies(
   const { provider: _provider, ...oldClaims } = identity.claims;
   const claims = idClaims !== undefined ? { ...info, ...idClaims } : { ...oldClaims, ...info };
   if (idClaims === undefined && info === undefined) return { data: userData(identity.claims), writes: token.writes };
+  try {
+    return await resealed(jar, config, state, token, claims, hook);
+  } catch (error) {
+    pending.push(...token.writes);
+    throw error;
+  }
+}
+
+async function resealed(
+  jar: CookieJar,
+  config: AuthConfig,
+  state: Awaited<ReturnType<typeof readSessionState>>,
+  token: Awaited<ReturnType<typeof accessTokenFromCookies>>,
+  claims: Record<string, unknown>,
+  hook: ReturnType<typeof refreshHook>,
+): Promise<{ data: Record<string, unknown>; writes: CookieWrite[] }> {
+  const { identity, provider } = state;
 
   // The newest tokens, now including this refresh's, go into the re-sealed cookies with the new identity.
   const newest = await readSessionState(jar, config, undefined);
