@@ -235,6 +235,19 @@ describe("login() with options", () => {
     expect((await transactionOf()).returnTo).toBe("/step-up");
   });
 
+  it("login.bind(null, provider) as a form action: the bound provider wins, the form's other fields are read", async () => {
+    const form = new FormData();
+    form.set("provider", "not-this-one");
+    form.set("returnTo", "/bound");
+    form.set("login_hint", "carol");
+    const bound = login.bind(null, "default");
+    const location = await redirectOf(() => bound(form));
+    expect(location.origin).toBe(idp.issuer);
+    expect(location.searchParams.get("login_hint")).toBe("carol");
+    const transaction = await transactionOf();
+    expect([transaction.provider, transaction.returnTo]).toEqual(["default", "/bound"]);
+  });
+
   it("a form with a wrong value goes to the login route, whose page names it (the browser sent it)", async () => {
     const form = new FormData();
     form.set("provider", "default");

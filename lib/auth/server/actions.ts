@@ -33,22 +33,29 @@ const FORM_FIELDS = ["provider", "returnTo", ...Object.values(LOGIN_PARAMETERS)]
  * with the code `INVALID_LOGIN_OPTION`.
  *
  * From a form: the fields `provider`, `returnTo`, `login_hint`, `prompt`, `max_age` and `acr_values`; a wrong value
- * ends on the login route's page that names it. Without `returnTo` the user comes back to the current page.
+ * ends on the login route's page that names it. `login.bind(null, "okta")` fixes the provider and reads the rest. Without `returnTo` the user comes back to the current page.
  */
 export async function login(
   providerOrForm?: string | FormData,
-  returnToOrOptions?: string | LoginOptions,
+  returnToOrOptions?: string | LoginOptions | FormData,
 ): Promise<never> {
-  const form = providerOrForm instanceof FormData ? providerOrForm : undefined;
+  // `<form action={login.bind(null, "okta")}>` passes the form second: the bound provider, the form's other fields.
+  const form =
+    providerOrForm instanceof FormData
+      ? providerOrForm
+      : returnToOrOptions instanceof FormData
+        ? returnToOrOptions
+        : undefined;
   const options = form
     ? undefined
     : typeof returnToOrOptions === "string"
       ? { returnTo: returnToOrOptions }
-      : returnToOrOptions;
+      : (returnToOrOptions as LoginOptions | undefined);
   // The app's own options are checked before anything else: a wrong one is a bug to see at once.
   const fromCode = options === undefined ? {} : loginRequestFromOptions(options);
   const config = configOrThrow();
-  const provider = (form ? formString(form, "provider") : (providerOrForm as string | undefined)) || DEFAULT_PROVIDER;
+  const boundProvider = typeof providerOrForm === "string" ? providerOrForm : undefined;
+  const provider = boundProvider || (form ? formString(form, "provider") : undefined) || DEFAULT_PROVIDER;
   checkProvider(config, provider);
   const target = (form ? formString(form, "returnTo") : options?.returnTo || undefined) ?? (await currentPath());
   // A form's values come from the browser: a wrong one is answered by the login route's page that names it.
