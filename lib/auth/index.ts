@@ -28,3 +28,5 @@ export {
 export { AuthFlowError, AuthFlowErrorCode, type AuthFlowErrorOptions } from "./protocol/errors.js";
 export { UserModificationError, UserModificationErrorCode } from "./user/user.js";
 export type { User, UserData, UserTokens, StandardClaims } from "./user/user.js";
+export { requireUser, type RequireUserOptions, type LoggedInUser } from "./server/require-user.js";
+export { AuthorizationError, AuthorizationErrorCode } from "./server/authorization-error.js";
