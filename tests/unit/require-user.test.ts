@@ -15,7 +15,7 @@ const { isRedirectError } = await import("next/dist/client/components/redirect-e
 const { getURLFromRedirectError } = await import("next/dist/client/components/redirect.js");
 const { getAccessFallbackHTTPStatus, isHTTPAccessFallbackError } =
   await import("next/dist/client/components/http-access-fallback/http-access-fallback.js");
-const { unauthorized } = await import("next/navigation.js");
+const { unauthorized } = await import("next/dist/client/components/unauthorized.js");
 const { requireUser } = await import("@/lib/auth/server/require-user");
 const { AuthorizationError } = await import("@/lib/auth/server/authorization-error");
 const { callContext } = await import("@/lib/auth/server/call-context");

@@ -3,7 +3,10 @@ import {
   HTTP_ERROR_FALLBACK_ERROR_CODE,
   isHTTPAccessFallbackError,
 } from "next/dist/client/components/http-access-fallback/http-access-fallback.js";
-import { forbidden, unauthorized } from "next/navigation.js";
+// Their own files, as next/navigation's react-server entry re-exports them: `next/navigation.js` by its file name is
+// the client entry, which a route handler's bundle cannot load.
+import { forbidden } from "next/dist/client/components/forbidden.js";
+import { unauthorized } from "next/dist/client/components/unauthorized.js";
 
 /**
  * Next's `unauthorized()` (401) and `forbidden()` (403) render the app's `unauthorized.tsx` / `forbidden.tsx`, but only

@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers.js";
-import { redirect } from "next/navigation.js";
+import { redirect } from "next/dist/client/components/redirect.js";
 import { withBasePath } from "../config/base-path.js";
 import { loadConfig } from "../config/load.js";
 import type { AuthConfig } from "../config/types.js";
