@@ -49,8 +49,10 @@ export async function requireUser<Claims extends object = StandardClaims>(
   options: RequireUserOptions<Claims> = {},
 ): Promise<LoggedInUser<Claims>> {
   checkMaxAge(options.maxAge);
-  const config = configOrThrow(loadConfig());
+  // The user first: reading the cookies makes the page dynamic, so `next build` never renders it with the build
+  // machine's config (or none) and never fails on a missing one.
   const user = await getUser<Claims>();
+  const config = configOrThrow(loadConfig());
   const context = callContext();
   if (user.is_logged_in !== true)
     return await toLogin(context, config, { provider: options.provider, returnTo: options.returnTo });
