@@ -191,6 +191,17 @@ describe("requireUser() in a page or layout", () => {
     expect((await outcome("page", { maxAge: 60, allow: admins }, { cookie })).kind).toBe("redirect");
   });
 
+  it("at build time (a prerender without a config) leaves the page dynamic before it reads the config", async () => {
+    delete process.env["AUTH_SECRETS"];
+    const { isDynamicServerError } = await import("next/dist/client/components/hooks-server-context.js");
+    const workStore = { route: "/account", forceStatic: false, dynamicShouldError: false, isStaticGeneration: true };
+    const prerender = { type: "prerender-legacy", phase: "render", revalidate: 1, tags: [] };
+    const error = await workAsyncStorage
+      .run(workStore as never, () => workUnitAsyncStorage.run(prerender as never, () => requireUser({ maxAge: 60 })))
+      .catch((e: unknown) => e);
+    expect(isDynamicServerError(error)).toBe(true);
+  });
+
   it("refuses a maxAge that is not a whole number of seconds", async () => {
     const result = await outcome("page", { maxAge: -1 });
     expect(result.kind === "error" && String(result.error)).toMatch(/maxAge must be a whole number of seconds/);
