@@ -28,5 +28,10 @@ export {
 export { AuthFlowError, AuthFlowErrorCode, type AuthFlowErrorOptions } from "./protocol/errors.js";
 export { UserModificationError, UserModificationErrorCode } from "./user/user.js";
 export type { User, UserData, UserTokens, StandardClaims } from "./user/user.js";
+export { readAuthError, type AuthErrorInfo } from "./server/read-auth-error.js";
+export type { AuthErrorCode, AuthErrorKind } from "./routes/error-codes.js";
+export { LoginRefusedError, LoginRefusedErrorCode } from "./routes/login-hook.js";
+export type { LoginEvent, LoginHookResult, LoginTokens, OnLogin } from "./routes/login-hook.js";
+export type { CallbackOptions } from "./routes/callback.js";
 export { requireUser, type RequireUserOptions, type LoggedInUser } from "./server/require-user.js";
 export { AuthorizationError, AuthorizationErrorCode } from "./server/authorization-error.js";
