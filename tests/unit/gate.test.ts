@@ -331,6 +331,9 @@ describe("protect rules with allow conditions", () => {
       "//admin/x",
       "/admin.rsc",
       "/admin/users.segments/_tree.segment.rsc",
+      // A segment prefetch as Next's adapter hands it to the middleware (its .rsc dropped).
+      "/admin.segments/_tree.segment",
+      "/admin.segments/__PAGE__.segment",
       "/protected/st%61ff",
     ]) {
       const status = (await ruled(request(path, { headers: { cookie } }))).status;
