@@ -36,3 +36,5 @@ export type { CallbackOptions } from "./routes/callback.js";
 export { loginUrl } from "./routes/login-url.js";
 export type { LoginOptions } from "./protocol/login-options.js";
 export type { LoginEventAtLogin, LoginEventAtRefresh, RefreshedTokens } from "./routes/login-hook.js";
+export { requireUser, type RequireUserOptions, type LoggedInUser } from "./server/require-user.js";
+export { AuthorizationError, AuthorizationErrorCode } from "./server/authorization-error.js";

@@ -2,25 +2,29 @@ import { NextResponse, type NextRequest } from "next/server.js";
 import { CALLBACK_ROUTE, isAuthRoute } from "./config/base-path.js";
 import { edgeConfigState } from "./config/edge.js";
 import { parseCookieHeader } from "./cookie/serialize.js";
+import { passesConditions } from "./gate/conditions.js";
 import { checkIdentity, NO_IDENTITY } from "./gate/identity.js";
 import { pathReadings } from "./gate/path-readings.js";
-import { protectionRule, type GateMatcher, type PathMatcher } from "./gate/protect.js";
-import { passThrough, refuseAnonymous } from "./gate/responses.js";
+import { protection, type Allow, type GateMatcher, type PathMatcher, type Protection } from "./gate/protect.js";
+import { passThrough, refuseAnonymous, refuseForbidden } from "./gate/responses.js";
 import { ARRIVAL_PARAM, signArrival } from "./routes/arrival.js";
 import { sameCallbackPath } from "./routes/request.js";
+import type { StandardClaims } from "./user/user.js";
 
 export {
   compileMatcher,
   GateConfigError,
   GateConfigErrorCode,
+  type Allow,
   type GateMatcher,
   type MatcherCondition,
   type PathMatcher,
+  type ProtectRule,
 } from "./gate/protect.js";
 export { AuthError } from "./errors/auth-error.js";
 
-/** What {@link authMiddleware} protects. */
-export interface AuthMiddlewareOptions {
+/** What {@link authMiddleware} protects. `Claims` types the claims that `allow` conditions read. */
+export interface AuthMiddlewareOptions<Claims extends object = StandardClaims> {
   /**
    * `config.matcher` of the same file. Its entries without `has` / `missing` are the protected paths, so protecting
    * a path is one edit; entries with conditions (the callback's `has: [{ type: "query", key: "state" }]`) only route.
@@ -29,15 +33,18 @@ export interface AuthMiddlewareOptions {
   /**
    * Narrower rules within the matcher: `"/admin"` protects `/admin` and everything below it; RegExps and functions test
    * the decoded path. With `matcher` also given, a string prefix the matcher does not cover is an error at start-up.
+   * A rule `{ path, allow }` also needs a logged-in user for whom `allow(user)` is true (else 403); where several
+   * rules with `allow` match a path, the user must pass every one of them.
    */
-  protect?: PathMatcher;
+  protect?: PathMatcher<Claims>;
 }
 
 /**
  * The request gate, on Web APIs only: it runs as edge `middleware.ts` and, unchanged, as Next 16's Node `proxy.ts`.
  *
  * - routes the callback path of `redirect_uri` (any path, chosen at run time) to the callback route handler;
- * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...` (GET, HEAD) or answers 401;
+ * - sends anonymous visitors of protected paths to `/auth/login?returnTo=...` (GET, HEAD) or answers 401, and answers
+ *   403 to a logged-in user whom a rule's `allow` condition refuses;
  * - re-seals an identity cookie sealed with an older `cookie_secret` with the newest one (rotation).
  *
  * Only what the middleware's `config.matcher` sends reaches it: the protected paths and requests that carry an
@@ -45,8 +52,10 @@ export interface AuthMiddlewareOptions {
  * normalised, as an RSC request), so no encoding, suffix or header lets an anonymous request through; `getUser()`
  * still checks the cookie again wherever data is served.
  */
-export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: NextRequest) => Promise<NextResponse> {
-  const isProtected = protectionRule(options.protect, options.matcher);
+export function authMiddleware<Claims extends object = StandardClaims>(
+  options: AuthMiddlewareOptions<Claims> = {},
+): (request: NextRequest) => Promise<NextResponse> {
+  const rules = protection(options.protect, options.matcher);
   let warned = options.matcher !== undefined;
   return async function middleware(request) {
     if (!warned) {
@@ -71,16 +80,28 @@ export function authMiddleware(options: AuthMiddlewareOptions = {}): (request: N
     // The auth routes are never gated and manage the cookies themselves (a re-seal must never undo a logout's
     // deletions); only a path that is an auth route in every reading counts as one.
     if (!ambiguous && readings.every((path) => isAuthRoute(path))) return NextResponse.next();
-    const gated = ambiguous || readings.some(isProtected);
+    const gated = ambiguous || readings.some(rules.requiresLogin);
     const reseal = state.status === "ok" && state.config.cookieSecrets.length > 1;
     if (!gated && !reseal) return NextResponse.next();
     const identity =
       state.status === "ok"
         ? await checkIdentity(parseCookieHeader(request.headers.get("cookie")), state.config, { gated, reseal })
         : NO_IDENTITY;
-    if (!gated || identity.valid) return passThrough(identity.rewrite);
-    return refuseAnonymous(request);
+    if (!gated) return passThrough(identity.rewrite);
+    if (!identity.valid) return refuseAnonymous(request);
+    if (!passesConditions(conditionsFor(rules, readings, ambiguous), identity.claims)) return refuseForbidden(request);
+    return passThrough(identity.rewrite);
   };
+}
+
+/** The conditions of every rule matching any reading of the path; all of them for a path with no single reading. */
+function conditionsFor<Claims extends object>(
+  rules: Protection<Claims>,
+  readings: readonly string[],
+  ambiguous: boolean,
+): readonly Allow<Claims>[] {
+  if (ambiguous) return rules.allConditions;
+  return [...new Set(readings.flatMap((path) => rules.conditionsFor(path)))];
 }
 
 const UNCHECKED_MATCHER =

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { expect, test } from "@playwright/test";
 import { testCookieHeader, testIdentityCookies } from "streamlit-auth-nextjs/testing";
-import { APP_PORT, BASE_PATH, COOKIE_SECRET, GATE } from "./variant";
+import { APP_PORT, APP_URL, BASE_PATH, COOKIE_SECRET, GATE } from "./variant";
 
 /**
  * The gate's promise, against a real build: pages and route handlers under protected prefixes that never call
@@ -150,5 +150,57 @@ test.describe(`the gate holds for routes that rely on it alone (${GATE}, basePat
     });
     expect(answer.status).toBe(401);
     expect(answer.body).not.toContain(MARKER);
+  });
+});
+
+test.describe(`a protect rule with an allow condition (${GATE}, basePath "${BASE_PATH}")`, () => {
+  test.describe.configure({ timeout: 120_000 });
+  const BOARD = "/members/board";
+  const mint = (groups: string[]) =>
+    testIdentityCookies(
+      { sub: `user-${groups.join("-") || "none"}`, groups },
+      { cookieSecret: COOKIE_SECRET, url: APP_URL },
+    );
+
+  test("in Chromium: a member of the group sees the page, anyone else the gate's 403 page", async ({ browser }) => {
+    const member = await browser.newContext();
+    await member.addCookies(await mint(["board"]));
+    const memberPage = await member.newPage();
+    expect((await memberPage.goto(`${APP_URL}${BOARD}`))?.status()).toBe(200);
+    await expect(memberPage.getByTestId("fixture")).toContainText(MARKER);
+
+    const other = await browser.newContext();
+    await other.addCookies(await mint(["staff"]));
+    const otherPage = await other.newPage();
+    const refused = await otherPage.goto(`${APP_URL}${BOARD}`);
+    expect(refused?.status()).toBe(403);
+    expect(refused?.headers()["cache-control"]).toBe("private, no-store");
+    await expect(otherPage.getByRole("heading", { name: "Access denied" })).toBeVisible();
+    await expect(otherPage.getByTestId("fixture")).toHaveCount(0);
+    // The rest of /members stays open to any logged-in user.
+    expect((await otherPage.goto(`${APP_URL}/members/handbook`))?.status()).toBe(200);
+    await member.close();
+    await other.close();
+  });
+
+  test("no method, header set, encoding or suffix serves the page to a logged-in user outside the group", async () => {
+    const cookie = testCookieHeader(await mint(["staff"]));
+    const jobs: Array<() => Promise<string | undefined>> = [];
+    for (const path of spellings(BOARD)) {
+      for (const method of METHODS) {
+        for (const headers of method === "GET" ? HEADER_SETS : HEADER_SETS.slice(0, 2)) {
+          jobs.push(async () => {
+            const answer = await send(path, method, { ...headers, cookie });
+            const served = (answer.status >= 200 && answer.status < 300) || answer.body.includes(MARKER);
+            return served
+              ? `${method} ${path} ${JSON.stringify(headers)} -> ${answer.status} ${answer.body.slice(0, 80)}`
+              : undefined;
+          });
+        }
+      }
+    }
+    const leaks = (await inParallel(jobs)).filter((leak) => leak !== undefined);
+    expect(jobs.length).toBeGreaterThan(100);
+    expect(leaks).toEqual([]);
   });
 });

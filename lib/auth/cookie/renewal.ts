@@ -16,6 +16,11 @@ export interface OpenedSession {
   readonly value: string;
   readonly session: Session;
   readonly sealedWithNewest: boolean;
+  /**
+   * The claims when the cookie holds them uncompressed; undefined for a compressed (large) identity, which only the
+   * Node side inflates (the edge cannot bundle `DecompressionStream`).
+   */
+  readonly claims: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The current session in the jar's identity cookie, or undefined. */
@@ -31,7 +36,7 @@ export async function currentSession(
   const claims = "u" in opened.data ? opened.data.u.c : undefined;
   const session = sessionOf(opened.data, opened.acceptedUntil, claims?.["provider"]);
   if (!sessionIsCurrent(session, config, now)) return undefined;
-  return { value, session, sealedWithNewest: opened.sealedWithNewest };
+  return { value, session, sealedWithNewest: opened.sealedWithNewest, claims };
 }
 
 /**

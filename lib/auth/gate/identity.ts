@@ -16,6 +16,11 @@ export interface GateIdentity {
    * timeout), and tokens refreshed earlier by this process that the browser does not have yet.
    */
   readonly rewrite: readonly CookieWrite[];
+  /**
+   * The identity's claims, for `allow` predicates: undefined when there is no valid identity, or when it is stored
+   * compressed (a large identity), which the edge cannot inflate.
+   */
+  readonly claims?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export const NO_IDENTITY: GateIdentity = { valid: false, rewrite: [] };
@@ -44,7 +49,11 @@ export async function checkIdentity(
         rotate: rotated,
         now,
       });
-  return { valid: true, rewrite: [...rewrite, ...pendingTokens(jar, config, opened.session, now)] };
+  return {
+    valid: true,
+    rewrite: [...rewrite, ...pendingTokens(jar, config, opened.session, now)],
+    claims: opened.claims,
+  };
 }
 
 /** A newer tokens cookie this process refreshed (in a server component, say) and could not write: written here. */

@@ -16,8 +16,12 @@ export interface PathReadings {
 
 const ENCODED_SEPARATOR = /%(?:2f|5c)/i;
 const CONTROL = /[\u0000-\u001f\u007f]/;
-/** `.rsc` and segment prefetches (`/page.segments/<segment path>.segment.rsc`), as Next's own matcher suffixes. */
-const TRANSPORT_SUFFIX = /(?:\.segments\/.+\.segment\.rsc|\.rsc)$/;
+/**
+ * `.rsc` and segment prefetches (`/page.segments/<segment path>.segment.rsc`), as Next's own matcher suffixes; also
+ * as the middleware sees a segment prefetch once Next's adapter has dropped its `.rsc` (`/page.segments/_tree.segment`):
+ * anything from `.segments/` on.
+ */
+const TRANSPORT_SUFFIX = /(?:\.segments\/.*|\.rsc)$/;
 
 export function pathReadings(rawPath: string): PathReadings {
   let ambiguous = ENCODED_SEPARATOR.test(rawPath) || rawPath.includes("\\");

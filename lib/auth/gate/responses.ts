@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server.js";
 import { LOGIN_ROUTE } from "../config/base-path.js";
 import { serializeCookie, type CookieWrite } from "../cookie/serialize.js";
+import { htmlPage } from "../routes/respond.js";
 
 /** The gate's answers. None may be stored by a shared cache: they depend on the visitor's cookie. */
 const PRIVATE = "private, no-store";
@@ -36,6 +37,22 @@ export function refuseAnonymous(request: NextRequest): NextResponse {
     headers.set("x-action-redirect", `${url.basePath}${LOGIN_ROUTE}?${login.searchParams.toString()};push`);
   }
   return new NextResponse("Log in first.", { status: 401, headers });
+}
+
+/**
+ * A logged-in user whom a protect rule's `allow` condition refuses: a small readable 403 page for GET (HEAD: the same
+ * headers), a bare 403 for a server action (nothing of the page is rendered for it) and for any other method.
+ */
+export function refuseForbidden(request: NextRequest): NextResponse {
+  if (request.method === "GET" || request.method === "HEAD") {
+    const page = htmlPage(403, {
+      title: "Access denied",
+      message: "You are logged in, but your account is not allowed to see this page.",
+    });
+    return new NextResponse(request.method === "HEAD" ? null : page.body, { status: 403, headers: page.headers });
+  }
+  const headers = new Headers({ "cache-control": PRIVATE, "content-type": "text/plain; charset=utf-8" });
+  return new NextResponse("Forbidden.", { status: 403, headers });
 }
 
 /** Only a POST carrying `Next-Action` is a server action; the header on any other method means nothing. */

@@ -55,7 +55,7 @@ const ACR_VALUE = /^[\x21-\x7e]+$/;
  * function it called.
  */
 type Source = "browser" | Caller;
-type Caller = "login()" | "loginUrl()";
+type Caller = "login()" | "loginUrl()" | "requireUser()";
 
 function invalid(field: RequestField, source: Source, value?: unknown): AuthFlowError {
   const parameter = LOGIN_PARAMETERS[field];
