@@ -11,5 +11,7 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts"],
     environment: "node",
+    // Hooks start real providers (RSA key generation): on a loaded 2-core machine that can pass 10 s.
+    hookTimeout: 30_000,
   },
 });

@@ -42,7 +42,7 @@ const SKIP = new Set([
 
 /**
  * @typedef {{ node: () => string, gate: "middleware" | "proxy", basePath: string, fixtures: boolean,
- *   cacheComponents: boolean }} Variant
+ *   cacheComponents: boolean, policyFixtures?: boolean }} Variant
  */
 /** @type {Record<string, Variant>} */
 const VARIANTS = {
@@ -53,6 +53,8 @@ const VARIANTS = {
     basePath: "/docs",
     fixtures: true,
     cacheComponents: false,
+    // The login hook and the app's own error page (tests/policy/fixtures), under a base path.
+    policyFixtures: true,
   },
   "cache-components": {
     node: () => process.execPath,
@@ -69,6 +71,7 @@ const EXPECTED_ROUTES = {
   cacheComponents: { "/": "◐", "/protected": "◐", "/static": "◐", "/_not-found": "◐", "/auth/user": "ƒ" },
 };
 const FIXTURES = path.join(ROOT, "tests", "gate", "fixtures");
+const POLICY_FIXTURES = path.join(ROOT, "tests", "policy", "fixtures", "app");
 
 /**
  * A copy of the project (sources only), changed for the variant. Its node_modules holds the packed package (the tarball
@@ -88,6 +91,7 @@ function prepare(/** @type {string} */ name, /** @type {Variant} */ variant, /**
     for (const entry of ["app", "public", "middleware.ts"])
       cpSync(path.join(FIXTURES, entry), path.join(dir, entry), { recursive: true });
   }
+  if (variant.policyFixtures) cpSync(POLICY_FIXTURES, path.join(dir, "app"), { recursive: true });
   if (variant.gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
   if (variant.cacheComponents) {
     // Cache Components wants request data (the demo's pages await getUser()) inside <Suspense>: the app's own part.
@@ -173,6 +177,7 @@ for (const name of names) {
         VARIANT_GATE: variant.gate,
         VARIANT_CACHE_COMPONENTS: variant.cacheComponents ? "1" : "",
         VARIANT_FIXTURES: variant.fixtures ? "1" : "",
+        VARIANT_POLICY_FIXTURES: variant.policyFixtures ? "1" : "",
       },
     },
   );

@@ -28,3 +28,11 @@ export {
 export { AuthFlowError, AuthFlowErrorCode, type AuthFlowErrorOptions } from "./protocol/errors.js";
 export { UserModificationError, UserModificationErrorCode } from "./user/user.js";
 export type { User, UserData, UserTokens, StandardClaims } from "./user/user.js";
+export { readAuthError, type AuthErrorInfo } from "./server/read-auth-error.js";
+export type { AuthErrorCode, AuthErrorKind } from "./routes/error-codes.js";
+export { LoginRefusedError, LoginRefusedErrorCode } from "./routes/login-hook.js";
+export type { LoginEvent, LoginHookResult, LoginTokens, OnLogin } from "./routes/login-hook.js";
+export type { CallbackOptions } from "./routes/callback.js";
+export { loginUrl } from "./routes/login-url.js";
+export type { LoginOptions } from "./protocol/login-options.js";
+export type { LoginEventAtLogin, LoginEventAtRefresh, RefreshedTokens } from "./routes/login-hook.js";

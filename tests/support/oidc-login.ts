@@ -7,9 +7,24 @@ import { Jar } from "./cookie-jar";
 export const request = (url: string, jar?: Jar): Request =>
   new Request(url, { headers: { ...(jar ? { cookie: jar.header() } : {}), "sec-fetch-site": "same-origin" } });
 
-/** The provider side with fetch: authorize, sign in as `user` on the local provider, return the callback URL. */
-export async function signInAtProvider(authorizeUrl: string, user: string, redirectUri: string): Promise<string> {
-  const idpJar = new Jar();
+/** What the provider side of a login may share with the test. */
+export interface ProviderVisit {
+  /** The browser's cookies at the provider (its session), kept across logins; a fresh jar by default. */
+  idpJar?: Jar;
+  /** Receives each sign-in page the provider showed (none when its session sufficed). */
+  signInPages?: string[];
+}
+
+/**
+ * The provider side with fetch: authorize, sign in as `user` on the local provider when it asks, return the callback
+ * URL.
+ */
+export async function signInAtProvider(
+  authorizeUrl: string,
+  user: string,
+  redirectUri: string,
+  { idpJar = new Jar(), signInPages }: ProviderVisit = {},
+): Promise<string> {
   let url = authorizeUrl;
   let init: RequestInit = {};
   for (let hop = 0; hop < 12; hop++) {
@@ -28,6 +43,7 @@ export async function signInAtProvider(authorizeUrl: string, user: string, redir
       continue;
     }
     if (response.status === 200 && url.includes("/interaction/")) {
+      signInPages?.push(await response.text());
       url = `${url.replace(/\/$/, "")}/login`;
       init = {
         method: "POST",

@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startLocalIdp } from "@/scripts/local-idp.mjs";
 import { AuthConfigError, AuthConfigErrors } from "@/lib/auth/config/errors";
+import { readTransaction } from "@/lib/auth/cookie/transaction";
 import { clearMetadataCache } from "@/lib/auth/protocol/discovery";
+import { AuthFlowError, AuthFlowErrorCode } from "@/lib/auth/protocol/errors";
+import type { LoginOptions } from "@/lib/auth/protocol/login-options";
 
 /**
  * The login() and logout() server actions outside a Next.js server: only Next's request APIs (`headers()`,
@@ -149,6 +152,124 @@ server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
     } finally {
       delete process.env["__NEXT_ROUTER_BASEPATH"];
     }
+  });
+});
+
+describe("login() with options", () => {
+  const transactionOf = async () => {
+    const written = request.written.find((w) => w.name.startsWith("auth_txn."))!;
+    const state = written.name.slice(written.name.lastIndexOf(".") + 1);
+    const found = await readTransaction(state, new Map([[written.name, written.value]]), {
+      secrets: [SECRET],
+      secure: false,
+    });
+    return found!.transaction;
+  };
+
+  it("sends loginHint, prompt, maxAge and acrValues to the provider and lands on returnTo", async () => {
+    const location = await redirectOf(() =>
+      login("default", {
+        returnTo: "/after",
+        loginHint: "alice@example.test",
+        prompt: "login",
+        maxAge: 0,
+        acrValues: ["urn:example:mfa", "urn:example:pwd"],
+      }),
+    );
+    expect(location.origin).toBe(idp.issuer);
+    const p = location.searchParams;
+    expect([p.get("login_hint"), p.get("prompt"), p.get("max_age"), p.get("acr_values")]).toEqual([
+      "alice@example.test",
+      "login",
+      "0",
+      "urn:example:mfa urn:example:pwd",
+    ]);
+    const transaction = await transactionOf();
+    expect(transaction.returnTo).toBe("/after");
+    expect(transaction.maxAge).toBe(0);
+    expect(transaction.request).toEqual({
+      prompt: "login",
+      loginHint: "alice@example.test",
+      maxAge: 0,
+      acrValues: "urn:example:mfa urn:example:pwd",
+    });
+  });
+
+  it("a string second argument stays returnTo; without returnTo in the options, the page it was called from", async () => {
+    await redirectOf(() => login("default", "/reports/2"));
+    expect((await transactionOf()).returnTo).toBe("/reports/2");
+    request.written = [];
+    await redirectOf(() => login("default", { maxAge: 60 }));
+    expect((await transactionOf()).returnTo).toBe("/reports?q=1");
+  });
+
+  it("a wrong option throws INVALID_LOGIN_OPTION before anything is written or redirected", async () => {
+    for (const options of [{ prompt: "none consent" }, { maxAge: -1 }, { login_hint: "x" }, { nonce: "n" }]) {
+      const error = await login("default", options as LoginOptions).catch((e: unknown) => e);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(AuthFlowError);
+      expect((error as AuthFlowError).code).toBe(AuthFlowErrorCode.INVALID_LOGIN_OPTION);
+    }
+    expect(request.written).toEqual([]);
+  });
+
+  it("a form's login_hint, prompt, max_age and acr_values fields reach the provider", async () => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries({
+      returnTo: "/step-up",
+      login_hint: "bob",
+      prompt: "consent",
+      max_age: "300",
+      acr_values: "urn:a",
+      state: "from-the-form",
+      $ACTION_ID_0123: "",
+    }))
+      form.set(name, value);
+    const p = (await redirectOf(() => login(form))).searchParams;
+    expect([p.get("login_hint"), p.get("prompt"), p.get("max_age"), p.get("acr_values")]).toEqual([
+      "bob",
+      "consent",
+      "300",
+      "urn:a",
+    ]);
+    expect(p.get("state")).not.toBe("from-the-form");
+    expect((await transactionOf()).returnTo).toBe("/step-up");
+  });
+
+  it("login.bind(null, provider) as a form action: the bound provider wins, the form's other fields are read", async () => {
+    const form = new FormData();
+    form.set("provider", "not-this-one");
+    form.set("returnTo", "/bound");
+    form.set("login_hint", "carol");
+    const bound = login.bind(null, "default");
+    const location = await redirectOf(() => bound(form));
+    expect(location.origin).toBe(idp.issuer);
+    expect(location.searchParams.get("login_hint")).toBe("carol");
+    const transaction = await transactionOf();
+    expect([transaction.provider, transaction.returnTo]).toEqual(["default", "/bound"]);
+  });
+
+  it("a form with a wrong value goes to the login route, whose page names it (the browser sent it)", async () => {
+    const form = new FormData();
+    form.set("provider", "default");
+    form.set("max_age", "soon");
+    form.set("state", "dropped");
+    const location = await redirectOf(() => login(form));
+    expect(location.href).toBe(`${APP}/auth/login?provider=default&max_age=soon&returnTo=%2Freports%3Fq%3D1`);
+    expect(request.written).toEqual([]);
+  });
+
+  it("keeps the options when it hands a provider that is down to the login route", async () => {
+    process.env["AUTH_SECRETS"] = config(
+      `[auth.down]\nclient_id = "x"\nclient_secret = "x"\nserver_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n`,
+    );
+    const location = await redirectOf(() => login("down", { returnTo: "/after", maxAge: 0, prompt: "login" }));
+    expect(location.pathname).toBe("/auth/login");
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      provider: "down",
+      returnTo: "/after",
+      prompt: "login",
+      max_age: "0",
+    });
   });
 });
 

@@ -686,8 +686,10 @@ describe("transaction cookies", () => {
 });
 
 /** An identity without its session fields (checked by the session tests). */
-function withoutSession(identity: Identity | undefined): Omit<Identity, "session"> | undefined {
+/** The identity without its session fields and without the login hook's mark (false for every identity here). */
+function withoutSession(identity: Identity | undefined): Omit<Identity, "session" | "reshaped"> | undefined {
   if (identity === undefined) return undefined;
-  const { session: _session, ...rest } = identity;
+  expect(identity.reshaped).toBe(false);
+  const { session: _session, reshaped: _reshaped, ...rest } = identity;
   return rest;
 }

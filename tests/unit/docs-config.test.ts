@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AuthConfigErrorCode } from "@/lib/auth/config/errors";
 import { PROVIDER_KEYS, SHARED_KEYS } from "@/lib/auth/config/keys";
+import { AuthFlowErrorCode } from "@/lib/auth/protocol/errors";
 
 /** docs/configuration.md documents every key and every error, each with a test that exists. */
 
@@ -66,6 +67,15 @@ describe("docs/configuration.md", () => {
       for (const title of titles) expect(sources.includes(title), `${files.join(", ")} has no "${title}"`).toBe(true);
       previous = { files, titles };
     }
+  });
+});
+
+describe("docs/api.md", () => {
+  it("names every AuthFlowError code in its AuthFlowError section", () => {
+    const api = read("docs/api.md");
+    const start = api.indexOf("### `AuthFlowError`");
+    const flowSection = api.slice(start, api.indexOf("\n### ", start + 1));
+    for (const code of Object.values(AuthFlowErrorCode)) expect(flowSection, code).toContain(`\`${code}\``);
   });
 });
 

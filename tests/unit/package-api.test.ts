@@ -62,7 +62,7 @@ describe("the package's entry points", () => {
     expect(undocumented).toEqual([]);
   });
 
-  it("route modules export their HTTP handlers and nothing else", () => {
+  it("route modules export their HTTP handlers, and the callback its factory callback({ onLogin, errorPage })", () => {
     const methods = Object.fromEntries(
       entries
         .filter((entry) => entry.name.startsWith("./routes/"))
@@ -70,7 +70,7 @@ describe("the package's entry points", () => {
     );
     expect(methods).toEqual({
       "./routes/login": ["GET"],
-      "./routes/callback": ["GET"],
+      "./routes/callback": ["callback", "GET"],
       "./routes/logout": ["GET", "POST"],
       "./routes/user": ["GET"],
     });

@@ -13,6 +13,7 @@ import {
   IDP_ORIGIN,
   IDP_PORT,
   NODE_BINARY,
+  POLICY_FIXTURES,
   REDIRECT_URI,
   SECRETS_TOML,
 } from "./variant";
@@ -36,6 +37,7 @@ export default defineConfig({
   // into the prerendered shell) is tested on that build, and forms without JavaScript on the others.
   testIgnore: [
     ...(FIXTURES ? [] : ["gate-matrix.spec.ts"]),
+    ...(POLICY_FIXTURES ? [] : ["login-policy.spec.ts"]),
     ...(CACHE_COMPONENTS ? ["no-javascript.spec.ts"] : ["cache-components.spec.ts"]),
   ],
   workers: 1,

@@ -14,6 +14,8 @@ export const GATE = process.env["VARIANT_GATE"] ?? "middleware";
 export const CACHE_COMPONENTS = process.env["VARIANT_CACHE_COMPONENTS"] === "1";
 /** True when the build carries tests/gate/fixtures (pages and route handlers relying on the gate alone). */
 export const FIXTURES = process.env["VARIANT_FIXTURES"] === "1";
+/** True when the build carries tests/policy/fixtures (a login hook and the app's own error page). */
+export const POLICY_FIXTURES = process.env["VARIANT_POLICY_FIXTURES"] === "1";
 export const APP_URL = `http://localhost:${APP_PORT}${BASE_PATH}`;
 export const REDIRECT_URI = `${APP_URL}/oauth2callback`;
 export const CLIENT = { id: "variant-app", secret: "variant-app-secret-0123456789" } as const;
@@ -25,6 +27,8 @@ cookie_secret = "${COOKIE_SECRET}"
 client_id = "${CLIENT.id}"
 client_secret = "${CLIENT.secret}"
 server_metadata_url = "${IDP_ORIGIN}/.well-known/openid-configuration"
+# The local provider's users are <name>@example.test (verified) unless the name is an address itself.
+allowed_email_domains = ["example.test"]
 
 # A provider that is down (nothing listens on port 9): login() hands it to the login route, which explains.
 [auth.down]

@@ -26,6 +26,15 @@ export const DEFAULT_SCOPE = "openid email profile";
 export const DEFAULT_PROMPT = "select_account";
 export const MIN_SECRET_LENGTH = 32;
 
+/** Who may log in (config/allow-lists.ts): in `[auth]` for every provider, or in a provider's own section. */
+export const ALLOW_LIST_KEYS = [
+  "allowed_emails",
+  "allowed_email_domains",
+  "allowed_hosted_domains",
+  "allowed_tenants",
+] as const;
+export type AllowListKey = (typeof ALLOW_LIST_KEYS)[number];
+
 export const SHARED_KEYS = [
   "redirect_uri",
   "cookie_secret",
@@ -33,6 +42,7 @@ export const SHARED_KEYS = [
   "logout_params",
   "session_lifetime",
   "session_idle_timeout",
+  ...ALLOW_LIST_KEYS,
 ] as const;
 export const PROVIDER_KEYS = [
   "client_id",
@@ -42,6 +52,7 @@ export const PROVIDER_KEYS = [
   "redirect_uri",
   "logout_params",
   "id_token_signed_response_alg",
+  ...ALLOW_LIST_KEYS,
 ] as const;
 export const REQUIRED_PROVIDER_KEYS = ["client_id", "client_secret", "server_metadata_url"] as const;
 /** Keys of `[auth]` that hold tables but are not providers. */

@@ -1,4 +1,5 @@
 import { parse as parseToml, TomlError } from "smol-toml";
+import { readAllowLists } from "./allow-lists.js";
 import { AuthConfigError } from "./errors.js";
 import {
   AUTH_TABLE_KEYS,
@@ -75,6 +76,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
   const exposeTokens = readExposeTokens(auth, here, errors);
   const sharedLogoutParams = readLogoutParams(auth, here, errors, warnings);
   const session = readSessionPolicy(auth, here, errors);
+  const sharedAllowLists = readAllowLists(auth, here, errors);
 
   const providerTables = new Map<string, Table>();
   /** Keys of [auth] that can only be meant as a provider, but are not a table (`google = "..."`). */
@@ -115,6 +117,7 @@ export function validateAuthDocument(doc: Table, options: ParseOptions): ConfigS
       origin,
       defaultRedirectUri: redirectUri,
       sharedLogoutParams,
+      sharedAllowLists,
       options,
       warnings,
     });

@@ -1,3 +1,4 @@
+import { effectiveAllowLists, readAllowLists, type AllowLists } from "./allow-lists.js";
 import { AuthConfigError } from "./errors.js";
 import {
   CLIENT_BEHAVIOUR_KWARGS,
@@ -24,6 +25,8 @@ export interface ProviderContext {
   origin: string;
   defaultRedirectUri: string;
   sharedLogoutParams: Record<string, string>;
+  /** `[auth]`'s allow-lists, for providers without lists of their own. */
+  sharedAllowLists: AllowLists | undefined;
   options: ParseOptions;
   warnings: string[];
 }
@@ -90,6 +93,7 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
   );
   // (The default provider synthesised from top-level keys has no logout_params of its own: [auth]'s are shared.)
   const ownLogoutParams = readLogoutParams(table, where, errors, ctx.warnings);
+  const ownAllowLists = readAllowLists(table, where, errors);
   if (
     errors.length > 0 ||
     clientId === undefined ||
@@ -110,6 +114,7 @@ export function readProvider(name: string, table: Table, ctx: ProviderContext): 
     promptIsDefault: kwargs.promptIsDefault,
     idTokenSignedResponseAlg,
     logoutParams: { ...ctx.sharedLogoutParams, ...ownLogoutParams },
+    allowLists: effectiveAllowLists(ctx.sharedAllowLists, ownAllowLists),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AllowLists } from "./allow-lists.js";
 import type { AuthConfigError } from "./errors.js";
 
 export type TokenKind = "id" | "access";
@@ -28,6 +29,8 @@ export interface ProviderConfig {
    * advertises is accepted; an HMAC one (`HS256`...) is accepted only when named here, verified with the client secret.
    */
   readonly idTokenSignedResponseAlg: IdTokenSigningAlg | undefined;
+  /** Who may log in with this provider: its own `allowed_*` lists, else `[auth]`'s; undefined: everyone. */
+  readonly allowLists: AllowLists | undefined;
 }
 
 /** How long a login lasts: `session_lifetime` and `session_idle_timeout` of `[auth]`, in seconds. */

@@ -33,6 +33,8 @@ export type SessionFields = {
   la?: number;
   /** Session id, fixed at login: the tokens cookie names it, so it is never used with another login's identity. */
   i?: string;
+  /** 1 when the app's login hook reshaped the claims: a refresh must run the hook again, not store the raw ones. */
+  r?: 1;
 };
 
 export type SealedIdentity = ({ v: 1; u: IdentityRecord } | { v: 1; z: string }) & SessionFields;

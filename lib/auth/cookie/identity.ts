@@ -41,6 +41,8 @@ export interface Identity {
   readonly idToken: string | undefined;
   /** Who logged the user in and when: check it with `sessionIsCurrent` before trusting the identity. */
   readonly session: Session;
+  /** Whether the app's login hook reshaped the stored claims (so they are not the provider's). */
+  readonly reshaped: boolean;
 }
 
 export interface NewIdentity {
@@ -60,6 +62,8 @@ export interface NewIdentity {
   lastActivity?: number | undefined;
   /** The login's session id; a new one by default. */
   sessionId?: string | undefined;
+  /** The app's login hook reshaped the claims. */
+  reshaped?: boolean | undefined;
 }
 
 export class IdentityTooLargeError extends Error {
@@ -102,6 +106,7 @@ export async function identityCookies(
     lt: loginTime,
     la: Math.max(loginTime, identity.lastActivity ?? now),
     i: identity.sessionId ?? newSessionId(),
+    ...(identity.reshaped ? { r: 1 as const } : {}),
   };
   // The seal and the cookie end with the session (at least a second, so a write is never a deletion).
   const ttl = Math.max(1, secondsLeft({ loginTime, lastActivity: fields.la! }, policy, now));
@@ -166,6 +171,7 @@ export async function readIdentity(
     },
     idToken: typeof record.h === "string" ? record.h : t?.id,
     session: sessionOf(opened.data, opened.acceptedUntil, record.c["provider"]),
+    reshaped: opened.data.r === 1,
   };
 }
 

@@ -19,6 +19,18 @@ export interface Transaction {
   readonly returnTo: string;
   /** This login left Streamlit's default `prompt` out because the provider refused it (retried at most once). */
   readonly defaultPromptDropped?: true;
+  /** The caller's own login parameters (`login(provider, options)`, `/auth/login?...`), kept for a retry. */
+  readonly request?: TransactionRequest;
+  /** The `max_age` this login sent (the caller's or client_kwargs'): the ID token's `auth_time` must satisfy it. */
+  readonly maxAge?: number;
+}
+
+/** The per-call parameters of a login, as validated when it started. */
+export interface TransactionRequest {
+  readonly prompt?: string;
+  readonly loginHint?: string;
+  readonly maxAge?: number;
+  readonly acrValues?: string;
 }
 
 interface TransactionOptions {
@@ -89,11 +101,26 @@ export async function readTransaction(
   const fields = ["nonce", "codeVerifier", "provider", "issuer", "redirectUri", "returnTo"] as const;
   if (!fields.every((f) => typeof data[f] === "string")) return undefined;
   if (data["defaultPromptDropped"] !== undefined && data["defaultPromptDropped"] !== true) return undefined;
+  if (data["request"] !== undefined && !isTransactionRequest(data["request"])) return undefined;
+  if (data["maxAge"] !== undefined && !isSeconds(data["maxAge"])) return undefined;
   return {
     transaction: data as unknown as Transaction,
     cookieName: stored.name,
     acceptedUntil: (sealExpiresAt(value) ?? 0) + SEAL_SKEW_MS,
   };
+}
+
+const REQUEST_FIELDS = new Set(["prompt", "loginHint", "acrValues"]);
+
+function isSeconds(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isTransactionRequest(value: unknown): value is TransactionRequest {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(([key, v]) =>
+    key === "maxAge" ? isSeconds(v) : REQUEST_FIELDS.has(key) && typeof v === "string",
+  );
 }
 
 export function transactionDeletion(cookieName: string, secure: boolean): CookieWrite {

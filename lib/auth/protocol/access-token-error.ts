@@ -23,6 +23,13 @@ export const AccessTokenErrorCode = {
   INVALID_ID_TOKEN: "INVALID_ID_TOKEN",
   /** refreshUser(): the refreshed claims no longer fit in the identity cookies; the old ones stay. */
   IDENTITY_TOO_LARGE: "IDENTITY_TOO_LARGE",
+  /**
+   * refreshUser(): the login hook reshaped this session's claims, and no hook is registered in this process to reshape
+   * the refreshed ones (`registerAuth({ onLogin })` in instrumentation.ts). Nothing was sent or changed.
+   */
+  LOGIN_HOOK_NOT_REGISTERED: "LOGIN_HOOK_NOT_REGISTERED",
+  /** refreshUser(): the login hook threw (or returned what cannot be stored) on the refreshed claims; the old ones stay. */
+  LOGIN_HOOK_FAILED: "LOGIN_HOOK_FAILED",
 } as const;
 
 /** One of {@link AccessTokenErrorCode}. */
@@ -30,7 +37,7 @@ export type AccessTokenErrorCode = (typeof AccessTokenErrorCode)[keyof typeof Ac
 
 /**
  * Why `getAccessToken()` or `refreshUser()` could not deliver. The session itself is never ended by these errors (see
- * docs/api.md).
+ * docs/api.md; `refreshUser()` ends it, without an error, when the allow-lists or the login hook refuse the user).
  */
 export class AccessTokenError extends AuthError<AccessTokenErrorCode> {
   override readonly name = "AccessTokenError";

@@ -2,6 +2,7 @@ import * as oauth from "oauth4webapi";
 import type { ProviderConfig } from "../config/types.js";
 import type { Transaction } from "../cookie/transaction.js";
 import { checkSigningAlgorithms } from "./client.js";
+import { loginRequestParams, type LoginRequest } from "./login-options.js";
 
 export interface AuthorizationOptions {
   /**
@@ -10,12 +11,19 @@ export interface AuthorizationOptions {
    * an error response is not authenticated, so one visitor's refusal must not change anyone else's login.
    */
   readonly dropDefaultPrompt?: boolean;
+  /** The caller's own parameters for this one login (validated): they replace `client_kwargs`' values. */
+  readonly request?: LoginRequest;
+}
+
+/** The same login again without the default prompt, keeping the caller's own parameters. */
+export function withoutDefaultPrompt(transaction: Transaction): AuthorizationOptions {
+  return { dropDefaultPrompt: true, ...(transaction.request ? { request: transaction.request } : {}) };
 }
 
 /**
  * Whether a failed login should be retried once without the default prompt: the prompt was Streamlit's default (not
- * configured), this login still sent it, and the provider answered with an error about the prompt (oidc-provider,
- * some Keycloak setups).
+ * configured, not the caller's own), this login still sent it, and the provider answered with an error about the
+ * prompt (oidc-provider, some Keycloak setups).
  */
 export function retriesWithoutDefaultPrompt(
   provider: ProviderConfig,
@@ -24,6 +32,7 @@ export function retriesWithoutDefaultPrompt(
   description: string,
 ): boolean {
   if (!provider.promptIsDefault || transaction.defaultPromptDropped === true) return false;
+  if (transaction.request?.prompt !== undefined) return false;
   return (
     (error === "invalid_request" || error === "unsupported_prompt" || error === "invalid_prompt") &&
     /prompt/i.test(description + error)
@@ -70,6 +79,10 @@ export async function authorizationRequest(
   for (const [key, value] of Object.entries(provider.authorizationParams)) {
     if (key !== "scope" && !(key === "prompt" && skipPrompt)) params.set(key, value);
   }
+  // The caller's own values win over client_kwargs for this one login; the protected parameters are not among them.
+  const request = options.request ?? {};
+  for (const [key, value] of loginRequestParams(request)) params.set(key, value);
+  const maxAge = sentMaxAge(params.get("max_age"));
   return {
     url,
     transaction: {
@@ -81,6 +94,18 @@ export async function authorizationRequest(
       redirectUri: provider.redirectUri,
       returnTo,
       ...(dropped ? { defaultPromptDropped: true } : {}),
+      ...(Object.keys(request).length ? { request } : {}),
+      ...(maxAge !== undefined ? { maxAge } : {}),
     },
   };
+}
+
+/**
+ * The `max_age` the request carries, when it is one the callback can check (OIDC Core §3.1.2.1: the ID token must then
+ * have `auth_time`). A malformed `client_kwargs.max_age` is left to the provider to refuse.
+ */
+function sentMaxAge(value: string | null): number | undefined {
+  if (value === null || !/^\d{1,10}$/.test(value)) return undefined;
+  const seconds = Number(value);
+  return Number.isSafeInteger(seconds) ? seconds : undefined;
 }

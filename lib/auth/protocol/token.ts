@@ -4,7 +4,9 @@ import { decodeBase64Url } from "../cookie/base64url.js";
 import type { Transaction } from "../cookie/transaction.js";
 import { clientAuthMethod, clientAuthentication, oauthClient } from "./client.js";
 import { replaceServerMetadata } from "./discovery.js";
+import { authTimeProblem } from "./auth-time.js";
 import { AuthFlowError } from "./errors.js";
+import { refusedLoginMessage } from "./login-refusals.js";
 import { describeError, providerFault, requestOptions } from "./http.js";
 import {
   invalidIdToken,
@@ -61,7 +63,7 @@ export function validateAuthorizationResponse(
         providerFault ? 502 : 400,
         code === "access_denied"
           ? "The identity provider did not log you in (access denied). You can try again."
-          : `The identity provider did not log you in (${known}).`,
+          : (refusedLoginMessage(known, transaction) ?? `The identity provider did not log you in (${known}).`),
         `error=${known} error_description=${oneLine(error.error_description ?? "")}`,
         { providerError: { error: known, description: oneLine(error.error_description ?? "") }, cause: error },
       );
@@ -106,10 +108,13 @@ export async function exchangeCode(
     result = await oauth.processAuthorizationCodeResponse(as, client, response, {
       expectedNonce: transaction.nonce,
       requireIdToken: true,
+      ...(transaction.maxAge !== undefined ? { maxAge: transaction.maxAge } : {}),
     });
   } catch (error) {
     const refusal = tokenEndpointRefusal(error, provider, clientAuthMethod(provider, as));
     if (refusal) throw refusal;
+    const authTime = authTimeProblem(error, transaction.maxAge);
+    if (authTime) throw authTime;
     if (sentAlg?.startsWith("HS") && provider.idTokenSignedResponseAlg === undefined)
       throw refusedHmacIdToken(sentAlg, provider, error);
     throw isIdTokenProblem(error) ? invalidIdToken(error) : providerFault(error, "exchanging the code");

@@ -1,28 +1,39 @@
-import { LOGIN_ROUTE, withBasePath, withoutBasePath } from "../config/base-path.js";
-import { IdentityTooLargeError } from "../cookie/identity.js";
-import { loginTokens } from "../cookie/login-tokens.js";
+import { withBasePath, withoutBasePath } from "../config/base-path.js";
 import type { CookieWrite } from "../cookie/serialize.js";
-import { sessionCookies } from "../cookie/session-cookies.js";
 import { readTransaction, transactionDeletion } from "../cookie/transaction.js";
-import { retriesWithoutDefaultPrompt } from "../protocol/authorize.js";
 import { getServerMetadata } from "../protocol/discovery.js";
 import { AuthFlowError } from "../protocol/errors.js";
 import { exchangeCode, validateAuthorizationResponse } from "../protocol/token.js";
-import { errorResponse, routeConfig } from "./context.js";
+import type { StandardClaims } from "../user/user.js";
+import { callbackFailure } from "./callback-failure.js";
+import { errorResponse, routeConfig, type ErrorTarget } from "./context.js";
 import { ARRIVAL_PARAM, verifyArrival } from "./arrival.js";
-import { beginLogin } from "./login.js";
+import { admitLogin } from "./login-policy.js";
+import type { OnLogin } from "./login-hook.js";
 import { endOfLogout } from "./logout-return.js";
 import { requireMixUpDefence } from "./mix-up.js";
 import { requestCookies, sameCallbackPath } from "./request.js";
-import { escapeHtml, redirectTo } from "./respond.js";
+import { redirectTo } from "./respond.js";
 import { claimState } from "./used-states.js";
+
+/** What the app's callback route may add: `export const GET = callback({ onLogin, errorPage })`. */
+export interface CallbackOptions<Claims extends object = StandardClaims> {
+  /** Runs after the allow-lists, before any session cookie: keep, reshape or refuse the login. */
+  readonly onLogin?: OnLogin<Claims> | undefined;
+  /** The app's own error page (an app-relative path); the built-in page by default. */
+  readonly errorPage?: string | undefined;
+}
 
 /**
  * The callback at the path of `redirect_uri` (the middleware rewrites it here). The transaction found by `state`
  * decides everything: provider, issuer, redirect_uri, verifier, nonce and where to land.
  */
-export async function handleCallback(request: Request): Promise<Response> {
-  const config = routeConfig();
+export async function handleCallback<Claims extends object = StandardClaims>(
+  request: Request,
+  options: CallbackOptions<Claims> = {},
+): Promise<Response> {
+  const page: ErrorTarget = { errorPage: options.errorPage };
+  const config = routeConfig(page);
   if (config instanceof Response) return config;
   const url = new URL(request.url);
   const params = url.searchParams;
@@ -44,10 +55,12 @@ export async function handleCallback(request: Request): Promise<Response> {
         400,
         "The response from the identity provider has no state, so it cannot be matched to a login. Start the login again.",
       ),
+      [],
+      undefined,
+      page,
     );
   }
-  const options = { secrets: config.cookieSecrets, secure: config.secure };
-  const found = await readTransaction(state, jar, options);
+  const found = await readTransaction(state, jar, { secrets: config.cookieSecrets, secure: config.secure });
   const unknown = (detail?: string, cookies: CookieWrite[] = []) =>
     errorResponse(
       "callback",
@@ -58,6 +71,8 @@ export async function handleCallback(request: Request): Promise<Response> {
         detail,
       ),
       cookies,
+      undefined,
+      page,
     );
   if (!found) return unknown();
   const { transaction } = found;
@@ -97,44 +112,9 @@ export async function handleCallback(request: Request): Promise<Response> {
     }
     const response = validateAuthorizationResponse(provider, as, transaction, params);
     const login = await exchangeCode(provider, as, transaction, response);
-    const { writes: cookies } = await sessionCookies(
-      {
-        claims: { ...login.claims, provider: provider.name },
-        idToken: login.idToken,
-        serverMetadataUrl: provider.serverMetadataUrl,
-      },
-      loginTokens(login, config.exposeTokens),
-      jar,
-      { ...options, policy: config.session },
-    );
+    const cookies = await admitLogin(config, provider, login, { jar, request, onLogin: options.onLogin });
     return redirectTo(new URL(withBasePath(transaction.returnTo), config.origin), [...consumed, ...cookies]);
   } catch (error) {
-    const refused = error instanceof AuthFlowError ? error.providerError : undefined;
-    if (provider && refused && retriesWithoutDefaultPrompt(provider, transaction, refused.error, refused.description)) {
-      console.warn(
-        `[auth] callback: "${provider.name}" refused prompt=select_account (Streamlit's default); retrying this login without it`,
-      );
-      try {
-        const retry = await beginLogin(config, provider.name, transaction.returnTo, jar, { dropDefaultPrompt: true });
-        return redirectTo(retry.location, [...consumed, ...retry.cookies]);
-      } catch (retryError) {
-        return errorResponse("callback", retryError, consumed);
-      }
-    }
-    const failure =
-      error instanceof IdentityTooLargeError
-        ? new AuthFlowError(
-            "IDENTITY_TOO_LARGE",
-            502,
-            `Logging in with "${transaction.provider}" did not work: ${error.message}`,
-            `"${transaction.provider}": ${error.size} ${error.unit}, at most ${error.limit}`,
-          )
-        : error;
-    // A configuration problem is not solved by trying again: no such link.
-    if (failure instanceof AuthFlowError && failure.code === "CLIENT_REJECTED")
-      return errorResponse("callback", failure, consumed);
-    return errorResponse("callback", failure, consumed, {
-      actionHtml: `<a href="${escapeHtml(withBasePath(LOGIN_ROUTE))}?provider=${encodeURIComponent(transaction.provider)}&amp;returnTo=${encodeURIComponent(transaction.returnTo)}">Try again</a>`,
-    });
+    return callbackFailure(error, { config, provider, transaction, jar, consumed, errorPage: options.errorPage });
   }
 }

@@ -11,8 +11,15 @@ import { requireMixUpDefence } from "./mix-up.js";
 import { safeReturnTo } from "./return-to.js";
 import { DEFAULT_PROVIDER } from "../config/keys.js";
 import { LOGIN_ROUTE, withBasePath } from "../config/base-path.js";
+import type { Transaction } from "../cookie/transaction.js";
+import { loginRequestFromParams } from "../protocol/login-options.js";
+import { isSilentLoginRefusal } from "../protocol/login-refusals.js";
 
-/** `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. */
+/**
+ * `GET /auth/login?provider=NAME&returnTo=PATH`: starts the authorization code flow. The login's own OIDC parameters
+ * `login_hint`, `prompt`, `max_age` and `acr_values` may come along (checked: a bad one is a 400 page naming it);
+ * nothing else from the query reaches the provider.
+ */
 export async function handleLogin(request: Request): Promise<Response> {
   const params = new URL(request.url).searchParams;
   if (isFramed(request)) {
@@ -35,6 +42,7 @@ export async function handleLogin(request: Request): Promise<Response> {
       params.get("provider") || DEFAULT_PROVIDER,
       params.get("returnTo"),
       requestCookies(request),
+      { request: loginRequestFromParams(params) },
     );
     return redirectTo(location, cookies, 302);
   } catch (error) {
@@ -89,4 +97,19 @@ export async function beginLogin(
   const { url, transaction } = await authorizationRequest(provider, as, safeReturnTo(returnTo, config.origin), options);
   const cookies = await transactionCookies(transaction, jar, { secrets: config.cookieSecrets, secure: config.secure });
   return { location: url, cookies };
+}
+
+/** Added to `returnTo` when a silent login check ends without a login: `?auth_error=login_required`. */
+export const SILENT_LOGIN_PARAM = "auth_error";
+
+/**
+ * Where a silent login check (`prompt=none`) ends when the provider answers that the user would have to interact
+ * (`login_required`, ...): back on `returnTo`, logged in or out as before, with `auth_error=<the provider's error>` so
+ * the page can tell the check was made (and not start another). Undefined for any other answer.
+ */
+export function silentLoginEnd(transaction: Transaction, error: string, origin: string): URL | undefined {
+  if (!isSilentLoginRefusal(transaction, error)) return undefined;
+  const url = new URL(withBasePath(transaction.returnTo), origin);
+  url.searchParams.set(SILENT_LOGIN_PARAM, error);
+  return url;
 }

@@ -8,38 +8,99 @@ import { loadConfig } from "../config/load.js";
 import { DEFAULT_PROVIDER } from "../config/keys.js";
 import type { AuthConfig } from "../config/types.js";
 import { AuthFlowError } from "../protocol/errors.js";
+import {
+  LOGIN_PARAMETERS,
+  loginRequestFromOptions,
+  loginRequestFromParams,
+  type LoginOptions,
+  type LoginRequest,
+} from "../protocol/login-options.js";
 import { beginLogin, loopbackHostMismatch } from "../routes/login.js";
+import { loginPath } from "../routes/login-url.js";
 import { endSession } from "../routes/logout.js";
 import { refererPath, safeReturnTo } from "../routes/return-to.js";
 import { requestJar, writeCookies } from "./request-cookies.js";
 
-/**
- * `login()` and `logout()` as server actions, usable straight from a form: `<form action={login}>`.
- * A form may carry `provider` and `returnTo` fields; without `returnTo` the user comes back to the current page.
- */
+/** The form fields a login reads: `provider`, `returnTo` and the login's own parameters, named as in the URL. */
+const FORM_FIELDS = ["provider", "returnTo", ...Object.values(LOGIN_PARAMETERS)];
 
-export async function login(providerOrForm?: string | FormData, returnTo?: string): Promise<never> {
+/**
+ * Starts a login (Streamlit's `st.login()`), as a server action usable straight from a form: `<form action={login}>`.
+ *
+ * Called from code: `login("okta", { returnTo: "/reports", maxAge: 300 })` (a string as the second argument is
+ * `returnTo`). The options `loginHint`, `prompt`, `maxAge` and `acrValues` become the OIDC parameters `login_hint`,
+ * `prompt`, `max_age` and `acr_values` of this one login, over `client_kwargs`; a wrong one throws an `AuthFlowError`
+ * with the code `INVALID_LOGIN_OPTION`.
+ *
+ * From a form: the fields `provider`, `returnTo`, `login_hint`, `prompt`, `max_age` and `acr_values`; a wrong value
+ * ends on the login route's page that names it. `login.bind(null, "okta")` fixes the provider and reads the rest. Without `returnTo` the user comes back to the current page.
+ */
+export async function login(
+  providerOrForm?: string | FormData,
+  returnToOrOptions?: string | LoginOptions | FormData,
+): Promise<never> {
+  // `<form action={login.bind(null, "okta")}>` passes the form second: the bound provider, the form's other fields.
+  const form =
+    providerOrForm instanceof FormData
+      ? providerOrForm
+      : returnToOrOptions instanceof FormData
+        ? returnToOrOptions
+        : undefined;
+  const options = form
+    ? undefined
+    : typeof returnToOrOptions === "string"
+      ? { returnTo: returnToOrOptions }
+      : (returnToOrOptions as LoginOptions | undefined);
+  // The app's own options are checked before anything else: a wrong one is a bug to see at once.
+  const fromCode = options === undefined ? {} : loginRequestFromOptions(options);
   const config = configOrThrow();
-  const form = providerOrForm instanceof FormData ? providerOrForm : undefined;
-  const provider = (form ? formString(form, "provider") : (providerOrForm as string | undefined)) || DEFAULT_PROVIDER;
+  const boundProvider = typeof providerOrForm === "string" ? providerOrForm : undefined;
+  const provider = boundProvider || (form ? formString(form, "provider") : undefined) || DEFAULT_PROVIDER;
   checkProvider(config, provider);
-  const target = (form ? formString(form, "returnTo") : returnTo) ?? (await currentPath());
+  const target = (form ? formString(form, "returnTo") : options?.returnTo || undefined) ?? (await currentPath());
+  // A form's values come from the browser: a wrong one is answered by the login route's page that names it.
+  const request = form ? formRequest(form) : fromCode;
+  if (request instanceof AuthFlowError) redirect(await appUrl(formLoginPath(form!, target), config));
   const elsewhere = loopbackHostMismatch((await headers()).get("host"), config.origin);
   // Cookies are per host: start on the configured loopback host, where the provider will come back to.
-  if (elsewhere)
-    redirect(`${elsewhere}${withBasePath(LOGIN_ROUTE)}?${new URLSearchParams({ provider, returnTo: target })}`);
+  if (elsewhere) redirect(`${elsewhere}${withBasePath(loginPath(provider, request, target))}`);
   let location: string;
   try {
-    const started = await beginLogin(config, provider, target, await requestJar());
+    const started = await beginLogin(config, provider, target, await requestJar(), { request });
     await writeCookies(started.cookies);
     location = started.location.href;
   } catch (error) {
     if (!(error instanceof AuthFlowError) || error.status < 500 || error.code === "CONFIG") throw error;
     // The provider is down or misbehaving: the login route retries and, if it fails again, shows a readable page.
     console.warn(`[auth] login(): ${error.code}: ${error.detail ?? error.message}`);
-    location = await appUrl(`${LOGIN_ROUTE}?${new URLSearchParams({ provider, returnTo: target })}`, config);
+    location = await appUrl(loginPath(provider, request, target), config);
   }
   redirect(location);
+}
+
+/** The login parameters of a form, or the error that the login route will show for them. */
+function formRequest(form: FormData): LoginRequest | AuthFlowError {
+  try {
+    return loginRequestFromParams(formParams(form));
+  } catch (error) {
+    if (error instanceof AuthFlowError) return error;
+    throw error;
+  }
+}
+
+/** The form's own login fields as they came, for the login route to check and explain. */
+function formLoginPath(form: FormData, returnTo: string): string {
+  const query = formParams(form);
+  query.set("returnTo", returnTo);
+  return `${LOGIN_ROUTE}?${query}`;
+}
+
+/** The form fields a login reads (Next adds its own `$ACTION_...` fields; they and any others are left out). */
+function formParams(form: FormData): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const name of FORM_FIELDS)
+    for (const value of form.getAll(name)) if (typeof value === "string") params.append(name, value);
+  return params;
 }
 
 /**

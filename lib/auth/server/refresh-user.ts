@@ -1,6 +1,7 @@
 "use server";
 
 import { loadConfig } from "../config/load.js";
+import type { CookieWrite } from "../cookie/serialize.js";
 import { AccessTokenError } from "../protocol/access-token-error.js";
 import type { StandardClaims, UserData } from "../user/user.js";
 import { configOrThrow } from "./config-or-throw.js";
@@ -18,11 +19,15 @@ import { refreshUserFromCookies } from "./fresh-claims.js";
  */
 export async function refreshUser<Claims extends object = StandardClaims>(): Promise<UserData<Claims>> {
   const config = configOrThrow(loadConfig());
+  const pending: CookieWrite[] = [];
   try {
-    const { data, writes } = await refreshUserFromCookies(await requestJar(), config);
+    const { data, writes } = await refreshUserFromCookies(await requestJar(), config, pending);
     await writeCookies(writes);
     return data as UserData<Claims>;
   } catch (error) {
+    // The provider may have rotated the tokens before the failure: keep the new ones (Next sends an action's cookies
+    // with its error too).
+    if (pending.length > 0) await writeCookies(pending);
     if (error instanceof AccessTokenError && error.code === "NOT_LOGGED_IN")
       return { is_logged_in: false } as UserData<Claims>;
     throw error;
