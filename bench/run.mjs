@@ -5,7 +5,8 @@
  * bench/results/latest.json (`node bench/report.mjs` turns that into the README's Markdown).
  *
  * 1. In process (bench/src/micro.ts): µs to turn an identity cookie into a user, the same cookie again and again and a
- *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor; and
+ *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor; the gate's own
+ *    µs per request with a valid cookie beside an empty middleware (bench/src/gate.ts); and
  *    (bench/sessions.mjs) µs per getAccessToken() with a valid token, and the provider requests of one refresh.
  * 2. End to end (harness/e2e.mjs): `next build` + `next start` of six apps, interleaved round by round: the same small
  *    app without the plugin; set up as the README says (the packed package and its init: <AuthProvider> in the root layout,
@@ -90,6 +91,18 @@ async function main() {
     const micro = JSON.parse(out.trim().split("\n").at(-1) ?? "{}");
     rawResults["micro"] = micro;
     for (const [name, value] of Object.entries(micro.cases)) {
+      const { median: us, rounds } = /** @type {{ median: number, rounds: number[] }} */ (value);
+      metrics[`${name}_us`] = us;
+      console.log(`  ${name.padEnd(22)} ${String(us).padStart(8)}  (rounds ${rounds.join(" ")})`);
+    }
+    // The gate's own work on a protected path with a valid cookie, beside an empty middleware (bench/src/gate.ts).
+    const gateOut = await run(process.execPath, [path.join(OUT, "gate.mjs")], {
+      env: { ...process.env, MICRO_OPS: String(SETTINGS.micro_ops), MICRO_ROUNDS: String(SETTINGS.micro_rounds) },
+      timeoutMs: 5 * 60_000,
+    });
+    const gate = JSON.parse(gateOut.trim().split("\n").at(-1) ?? "{}");
+    rawResults["gate_micro"] = gate;
+    for (const [name, value] of Object.entries(gate.cases)) {
       const { median: us, rounds } = /** @type {{ median: number, rounds: number[] }} */ (value);
       metrics[`${name}_us`] = us;
       console.log(`  ${name.padEnd(22)} ${String(us).padStart(8)}  (rounds ${rounds.join(" ")})`);

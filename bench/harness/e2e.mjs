@@ -48,7 +48,11 @@ export const CELLS = [
   { key: "plain_dynamic_logged_in", build: "plain", path: "/dyn/cookies", cookie: true, page: "dynamic" },
 ];
 
-/** Ratios of req/s, [numerator cell, denominator cell], each taken within a round, then the median over rounds. */
+/**
+ * Ratios of req/s, [numerator cell, denominator cell], each taken within a round, then the median over rounds. Each
+ * also has a `_cpu_ratio` twin: the denominator's server CPU per request ÷ the numerator's (so that, like req/s, above
+ * 1 means the numerator is cheaper), which other work on the machine moves far less than req/s.
+ */
 export const RATIOS = {
   static_page_vs_no_plugin_ratio: ["readme_static", "plain_static"],
   dynamic_page_vs_cookies_anonymous_ratio: ["readme_dynamic_anonymous", "plain_dynamic_anonymous"],
@@ -226,13 +230,13 @@ export async function e2e(mint, settings, deadline) {
         const sent = cell.cookie ? target.cookie : undefined;
         // Every page is warmed up on its own: the first request through an edge middleware, for one, starts its sandbox.
         await load(url, sent, settings.warmup, settings.connections);
-        const measured = await load(url, sent, settings.seconds, settings.connections);
+        const measured = await load(url, sent, settings.seconds, settings.connections, target.server.pgid);
         if (measured.non2xx > 0 || measured.errors > 0) {
           console.error(target.server.log());
           throw new Error(`${cell.key}: ${measured.non2xx} non-2xx and ${measured.errors} errors under load`);
         }
         raw.push({ round, cell: cell.key, build: cell.build, path: cell.path, cookie: cell.cookie, ...measured });
-        console.log(`  round ${round} ${cell.key.padEnd(26)} ${String(measured.rps).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  cpu ${measured.busy}`);
+        console.log(`  round ${round} ${cell.key.padEnd(26)} ${String(measured.rps).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  server ${measured.cpu_us} µs CPU/req  ${measured.bytes} B  machine busy ${measured.busy}`);
       }
     } finally {
       for (const { server } of running.values()) await server.stop();
@@ -260,21 +264,32 @@ export function e2eMetrics(raw, rounds, contendedCpu) {
     metrics[`e2e_${cell.key}_rps`] = round(median(rows(cell.key).map((r) => r["rps"])), 1);
     metrics[`e2e_${cell.key}_p50_ms`] = median(rows(cell.key).map((r) => r["p50"]));
     metrics[`e2e_${cell.key}_p99_ms`] = median(rows(cell.key).map((r) => r["p99"]));
+    metrics[`e2e_${cell.key}_cpu_us`] = round(median(rows(cell.key).map((r) => r["cpu_us"] ?? NaN)), 0);
+    metrics[`e2e_${cell.key}_bytes`] = median(rows(cell.key).map((r) => r["bytes"] ?? NaN));
   }
-  /** @param {string} a @param {string} b */
-  const paired = (a, b) => {
+  /** @param {string} a @param {string} b @param {(x: Record<string, any>, y: Record<string, any>) => number} ratio */
+  const paired = (a, b, ratio = (x, y) => x["rps"] / y["rps"]) => {
     const ratios = [];
     for (const r of used) {
       const x = raw.find((row) => row["round"] === r && row["cell"] === a);
       const y = raw.find((row) => row["round"] === r && row["cell"] === b);
-      if (x && y) ratios.push(x["rps"] / y["rps"]);
+      if (x && y) ratios.push(ratio(x, y));
     }
-    return round(median(ratios), 3);
+    return round(median(ratios.filter(Number.isFinite)), 3);
   };
-  for (const [name, [a, b]] of Object.entries(RATIOS)) metrics[name] = paired(a, b);
+  /** @param {Record<string, any>} x @param {Record<string, any>} y */
+  const cpuRatio = (x, y) => (x["cpu_us"] > 0 && y["cpu_us"] > 0 ? y["cpu_us"] / x["cpu_us"] : NaN);
+  for (const [name, [a, b]] of Object.entries(RATIOS)) {
+    metrics[name] = paired(a, b);
+    metrics[name.replace(/_ratio$/, "_cpu_ratio")] = paired(a, b, cpuRatio);
+  }
   for (const cell of CELLS) metrics[`e2e_${cell.key}_vs_plain`] = paired(cell.key, plainCounterpart(cell));
   const anonymous = /** @type {number} */ (metrics["dynamic_page_vs_cookies_anonymous_ratio"]);
   const loggedIn = /** @type {number} */ (metrics["dynamic_page_vs_cookies_logged_in_ratio"]);
   metrics["dynamic_page_vs_cookies_ratio"] = Math.min(anonymous, loggedIn);
+  metrics["dynamic_page_vs_cookies_cpu_ratio"] = Math.min(
+    /** @type {number} */ (metrics["dynamic_page_vs_cookies_anonymous_cpu_ratio"]),
+    /** @type {number} */ (metrics["dynamic_page_vs_cookies_logged_in_cpu_ratio"]),
+  );
   return metrics;
 }

@@ -1,6 +1,7 @@
 // @ts-check
 /** Load generation (autocannon), machine-busy readings, and small statistics shared by the sections. */
 import { readFileSync } from "node:fs";
+import { groupCpuMs } from "./cpu.mjs";
 
 /** @param {number} x @param {number} [digits] */
 export function round(x, digits = 2) {
@@ -37,14 +38,20 @@ function busyBetween(a, b) {
 let autocannon;
 
 /**
- * @typedef {{ rps: number, p50: number, p99: number, mean: number, requests: number, non2xx: number, errors: number, busy: number | null }} LoadResult
+ * `cpu_us` is the CPU time (user + system) the server's process group spent per request in the window, when `pgid`
+ * is given: unlike req/s it hardly moves when other work shares the machine. `bytes` is the mean response size.
+ * @typedef {{ rps: number, p50: number, p99: number, mean: number, requests: number, non2xx: number, errors: number, busy: number | null, cpu_us: number | null, bytes: number }} LoadResult
  * @param {string} url @param {string | undefined} cookie @param {number} seconds @param {number} connections
+ * @param {number} [pgid] the server's process group
  * @returns {Promise<LoadResult>}
  */
-export async function load(url, cookie, seconds, connections) {
+export async function load(url, cookie, seconds, connections, pgid) {
   autocannon ??= (await import("autocannon")).default;
   const before = cpuTimes();
+  const cpuBefore = pgid === undefined ? null : groupCpuMs(pgid);
   const result = await autocannon({ url, connections, duration: seconds, headers: cookie ? { cookie } : {}, timeout: 10 });
+  const cpuAfter = pgid === undefined ? null : groupCpuMs(pgid);
+  const cpu_us = cpuBefore === null || cpuAfter === null || result.requests.total === 0 ? null : round(((cpuAfter - cpuBefore) * 1000) / result.requests.total, 1);
   return {
     rps: round(result.requests.average, 1),
     p50: result.latency.p50,
@@ -54,6 +61,8 @@ export async function load(url, cookie, seconds, connections) {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     busy: busyBetween(before, cpuTimes()),
+    cpu_us,
+    bytes: result.requests.total === 0 ? 0 : round(result.throughput.total / result.requests.total, 0),
   };
 }
 

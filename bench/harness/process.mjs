@@ -104,6 +104,8 @@ export async function startApp(app, envFor, { port: fixedPort, host = "127.0.0.1
   return {
     origin,
     port,
+    /** The server's process group (it was started detached): see cpu.mjs. */
+    pgid: /** @type {number} */ (child.pid),
     log: () => log,
     async stop() {
       if (child.exitCode === null) {

@@ -38,6 +38,12 @@ export const INFO_ROWS = [
   { name: "proxy_vs_auth0_ratio", what: "protected page, valid cookie, both on the Node.js runtime: ours as `proxy.ts` ÷ nextjs-auth0 4" },
   { name: "auth0_static_page_vs_no_plugin_ratio", what: "anonymous static page: nextjs-auth0 4 as its README says ÷ no plugin" },
   { name: "authjs_static_page_vs_no_plugin_ratio", what: "anonymous static page: next-auth 5 as its guide says ÷ no plugin" },
+  { name: "static_page_vs_no_plugin_cpu_ratio", what: "`static_page_vs_no_plugin_ratio` by the server's CPU time per request (the plain app's ÷ the README setup's; above 1: the README setup is cheaper)" },
+  { name: "dynamic_page_vs_cookies_cpu_ratio", what: "`dynamic_page_vs_cookies_ratio` by CPU per request (the lower of anonymous and logged in)" },
+  { name: "middleware_vs_empty_cpu_ratio", what: "`middleware_vs_empty_ratio` by CPU per request" },
+  { name: "middleware_vs_auth0_cpu_ratio", what: "`middleware_vs_auth0_ratio` by CPU per request" },
+  { name: "middleware_vs_authjs_cpu_ratio", what: "`middleware_vs_authjs_ratio` by CPU per request" },
+  { name: "gate_own_us", what: "µs the gate adds to a request for a protected page with a valid cookie, beyond a middleware that only calls `NextResponse.next()` (in process; `gate_valid_cookie_us` and `empty_middleware_us` are the two calls, each with a new `NextRequest`)" },
   { name: "login_roundtrip_ms", what: "a whole login through the local provider in headless Chromium (median of warm logins)" },
 ];
 
@@ -101,6 +107,21 @@ export function setupMatrix(report) {
   return { header, rows };
 }
 
+/** The server's CPU time per request (µs) and the response size (bytes) of each cell. @param {any} report */
+export function cpuMatrix(report) {
+  const m = report.metrics;
+  const header = ["setup", ...COLUMNS.map((c) => c.title)];
+  const rows = E2E_BUILDS.map((build) => [
+    build.label,
+    ...COLUMNS.map((column) => {
+      const cell = CELLS.find((c) => c.build === build.key && c.page === column.page && c.cookie === column.cookie);
+      if (!cell) return "";
+      return `${show(m[`e2e_${cell.key}_cpu_us`])} µs, ${show(m[`e2e_${cell.key}_bytes`])} B`;
+    }),
+  ]);
+  return { header, rows };
+}
+
 /** The route table of `next build` of the README-setup apps and the others. @param {any} report */
 export function buildRows(report) {
   const builds = report.raw?.builds ?? {};
@@ -141,6 +162,9 @@ export function printConsole(report) {
     const { header, rows: matrix } = setupMatrix(report);
     console.log(`\nWhat each setup pays: req/s (÷ the same request without the plugin)`);
     console.log(textTable(header, matrix));
+    const cpu = cpuMatrix(report);
+    console.log(`\nServer CPU per request and response size (median of the rounds)`);
+    console.log(textTable(cpu.header, cpu.rows));
     const m = report.metrics;
     const contended = /** @type {number[]} */ (m["e2e_rounds_contended"]);
     console.log(`rounds used: ${m["e2e_rounds_used"].join(", ")}${contended.length ? `; contended (machine ≥ ${report.settings.contended_cpu * 100}% busy): ${contended.join(", ")}` : ""}`);
@@ -169,6 +193,10 @@ export function markdown(report) {
   if (m["e2e_plain_static_rps"] !== undefined) {
     const { header, rows } = setupMatrix(report);
     parts.push("What each setup pays, req/s (÷ the same request to the app without the plugin, median of the rounds):", "", markdownTable(header, rows), "");
+    if (m["e2e_plain_static_cpu_us"] !== undefined) {
+      const cpu = cpuMatrix(report);
+      parts.push("The server's CPU time per request (user + system of the `next start` process group over the window ÷ its requests) and the response size, median of the rounds:", "", markdownTable(cpu.header, cpu.rows), "");
+    }
   }
   parts.push(markdownTable(["metric", "value", "target", "", "what it measures"], resultRows(report).map((r) => [`\`${r[0]}\``, r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? ""])), "");
   if (report.raw?.builds?.readme) {

@@ -1,7 +1,7 @@
 "use client";
 
-import { useRouter } from "next/navigation.js";
-import { createContext, use, useEffect, useMemo, type ReactNode } from "react";
+import { AppRouterContext } from "next/dist/shared/lib/app-router-context.shared-runtime.js";
+import { createContext, use, useContext, useEffect, useMemo, type ReactNode } from "react";
 import { USER_ROUTE, USER_ROUTE_HEADER, withBasePath } from "./config/base-path.js";
 import { UseUserError, UseUserErrorCode } from "./user/use-user-error.js";
 import { createUser, type StandardClaims, type User } from "./user/user.js";
@@ -50,7 +50,8 @@ async function requestUser(): Promise<PlainClaims> {
  * @internal
  */
 export function UserProvider({ seed, children }: { seed: UserSeed; children: ReactNode }) {
-  const router = useRouter();
+  // What next/navigation's useRouter() reads, without the rest of next/navigation in this component's browser chunk.
+  const router = useContext(AppRouterContext);
   useEffect(() => {
     if (!tabs) {
       tabs = new BroadcastChannel("auth:user");
@@ -62,7 +63,7 @@ export function UserProvider({ seed, children }: { seed: UserSeed; children: Rea
     );
     // Another tab logged in or out: render again from the server (on a static page, the new seed asks again).
     tabs.onmessage = (event) => {
-      if (known !== undefined && event.data !== known) router.refresh();
+      if (known !== undefined && event.data !== known) router?.refresh();
     };
   }, [seed, router]);
   return <SeedContext value={seed}>{children}</SeedContext>;
@@ -80,16 +81,19 @@ export function UserProvider({ seed, children }: { seed: UserSeed; children: Rea
 export function useUser<Claims extends object = StandardClaims>(): User<Claims> {
   const seed = use(SeedContext);
   if (!seed) {
+    // The fix in development and in the server's log; the browser's production bundle keeps only the problem.
     throw new UseUserError(
       UseUserErrorCode.NO_AUTH_PROVIDER,
-      'useUser() needs <AuthProvider> around the app: wrap {children} in app/layout.tsx with <AuthProvider> from "streamlit-auth-nextjs".',
+      process.env.NODE_ENV !== "production" || process.env.NEXT_RUNTIME
+        ? 'useUser() needs <AuthProvider> around the app: wrap {children} in app/layout.tsx with <AuthProvider> from "streamlit-auth-nextjs".'
+        : "useUser() needs <AuthProvider> around the app",
     );
   }
   let claims = seed.user;
   if (!claims) {
-    if (typeof window === "undefined") {
+    // Next sets NEXT_RUNTIME to "" in browser bundles, so this branch (and its message) is left out of them.
+    if (process.env.NEXT_RUNTIME !== "" && typeof window === "undefined") {
       // A static page is prerendered for everyone: the nearest <Suspense> is rendered in the browser instead.
-      // Required here, not imported: this branch is left out of the browser's bundle, and so is the import.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { browser } = require("react-dom") as typeof import("react-dom");
       use(

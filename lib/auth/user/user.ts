@@ -83,22 +83,19 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const EMPTY_TOKENS: UserTokens = createTokens({});
+/** Proxy traps that refuse every write (to the user, or to `user.tokens`) with a {@link UserModificationError}. */
+function refuseWrites<T extends object>(what?: string): ProxyHandler<T> {
+  const reject = (): never => {
+    throw new UserModificationError(what);
+  };
+  return { set: reject, defineProperty: reject, deleteProperty: reject, setPrototypeOf: reject };
+}
 
 function createTokens(tokens: UserTokens): UserTokens {
-  const data = Object.freeze({ ...tokens });
-  return new Proxy(data, {
-    set() {
-      throw new UserModificationError("user.tokens object");
-    },
-    defineProperty() {
-      throw new UserModificationError("user.tokens object");
-    },
-    deleteProperty() {
-      throw new UserModificationError("user.tokens object");
-    },
-  });
+  return new Proxy(Object.freeze({ ...tokens }), refuseWrites("user.tokens object"));
 }
+
+const EMPTY_TOKENS: UserTokens = createTokens({});
 
 /** Names that belong to the user object's API; a claim of the same name is dropped. */
 export const RESERVED_CLAIMS: readonly string[] = ["tokens", "to_dict", "toJSON", "toString"];
@@ -116,10 +113,8 @@ export function createUser<Claims extends object = StandardClaims>(
   const tokenView = tokens ? createTokens(tokens) : EMPTY_TOKENS;
   const toDict = () => structuredClone(target) as UserData<Claims>;
   const toString = () => JSON.stringify(target);
-  const reject = () => {
-    throw new UserModificationError();
-  };
   return new Proxy(target, {
+    ...refuseWrites<Record<string, unknown>>(),
     get(obj, key) {
       if (key === "to_dict" || key === "toJSON") return toDict;
       if (key === "toString") return toString;
@@ -127,9 +122,5 @@ export function createUser<Claims extends object = StandardClaims>(
       if (typeof key === "string" && Object.hasOwn(obj, key)) return obj[key];
       return undefined;
     },
-    set: reject,
-    defineProperty: reject,
-    deleteProperty: reject,
-    setPrototypeOf: reject,
   }) as unknown as User<Claims>;
 }
