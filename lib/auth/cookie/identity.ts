@@ -1,5 +1,5 @@
 import { CHUNK_SIZE, joinValue } from "./chunks.js";
-import { deflateToBase64Url, inflateBase64Url } from "./deflate.js";
+import { deflateToBase64Url } from "./deflate.js";
 import {
   isClaims,
   openIdentity,
@@ -9,6 +9,7 @@ import {
   type SessionFields,
 } from "./identity-cookie.js";
 import type { SessionPolicy } from "../config/types.js";
+import { inflateBase64Url } from "./inflate.js";
 import { cookieNames } from "./names.js";
 import { seal } from "./seal.js";
 import type { CookieJar, CookieWrite } from "./serialize.js";
@@ -156,7 +157,7 @@ export async function readIdentity(
   if (!opened) return undefined;
   let record = opened.record;
   if (record === undefined && "z" in opened.data) {
-    const inflated = await inflateRecord(opened.data.z);
+    const inflated = inflateRecord(opened.data.z);
     if (!inflated || !isClaims(inflated.record.c)) return undefined;
     opened = rememberIdentityRecord(value, secrets, opened, inflated.record, inflated.size);
     record = opened.record;
@@ -175,8 +176,8 @@ export async function readIdentity(
   };
 }
 
-async function inflateRecord(z: string): Promise<{ record: IdentityRecord; size: number } | undefined> {
-  const text = await inflateBase64Url(z, MAX_IDENTITY_BYTES);
+function inflateRecord(z: string): { record: IdentityRecord; size: number } | undefined {
+  const text = inflateBase64Url(z, MAX_IDENTITY_BYTES);
   if (text === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
