@@ -46,6 +46,9 @@ export const CELLS = [
   { key: "readme_dynamic_anonymous", build: "readme", path: "/dyn/user", cookie: false, page: "dynamic" },
   { key: "readme_dynamic_logged_in", build: "readme", path: "/dyn/user", cookie: true, page: "dynamic" },
   { key: "plain_dynamic_logged_in", build: "plain", path: "/dyn/cookies", cookie: true, page: "dynamic" },
+  { key: "proxy_dynamic_logged_in", build: "proxy", path: "/dyn/user", cookie: true, page: "dynamic" },
+  { key: "proxy_dynamic_anonymous", build: "proxy", path: "/dyn/user", cookie: false, page: "dynamic" },
+  { key: "proxy_static", build: "proxy", path: "/", cookie: false, page: "static" },
 ];
 
 /**
@@ -64,6 +67,9 @@ export const RATIOS = {
   middleware_vs_auth0_ratio: ["readme_protected", "auth0_protected"],
   middleware_vs_authjs_ratio: ["readme_protected", "authjs_protected"],
   proxy_vs_auth0_ratio: ["proxy_protected", "auth0_protected"],
+  proxy_static_page_vs_no_plugin_ratio: ["proxy_static", "plain_static"],
+  proxy_dynamic_page_vs_cookies_anonymous_ratio: ["proxy_dynamic_anonymous", "plain_dynamic_anonymous"],
+  proxy_dynamic_page_vs_cookies_logged_in_ratio: ["proxy_dynamic_logged_in", "plain_dynamic_logged_in"],
   auth0_static_page_vs_no_plugin_ratio: ["auth0_static", "plain_static"],
   authjs_static_page_vs_no_plugin_ratio: ["authjs_static", "plain_static"],
 };
@@ -290,6 +296,10 @@ export function e2eMetrics(raw, rounds, contendedCpu) {
   metrics["dynamic_page_vs_cookies_cpu_ratio"] = Math.min(
     /** @type {number} */ (metrics["dynamic_page_vs_cookies_anonymous_cpu_ratio"]),
     /** @type {number} */ (metrics["dynamic_page_vs_cookies_logged_in_cpu_ratio"]),
+  );
+  metrics["proxy_dynamic_page_vs_cookies_ratio"] = Math.min(
+    /** @type {number} */ (metrics["proxy_dynamic_page_vs_cookies_anonymous_ratio"]),
+    /** @type {number} */ (metrics["proxy_dynamic_page_vs_cookies_logged_in_ratio"]),
   );
   return metrics;
 }

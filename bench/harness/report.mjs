@@ -36,6 +36,8 @@ export const INFO_ROWS = [
   { name: "proxy_protected_vs_unprotected_ratio", what: "the same with the gate as `proxy.ts` (Node.js runtime)" },
   { name: "proxy_vs_middleware_ratio", what: "protected page, valid cookie: `proxy.ts` ÷ `middleware.ts`" },
   { name: "proxy_vs_auth0_ratio", what: "protected page, valid cookie, both on the Node.js runtime: ours as `proxy.ts` ÷ nextjs-auth0 4" },
+  { name: "proxy_static_page_vs_no_plugin_ratio", what: "`static_page_vs_no_plugin_ratio` with the gate as `proxy.ts` (Node.js runtime)" },
+  { name: "proxy_dynamic_page_vs_cookies_ratio", what: "`dynamic_page_vs_cookies_ratio` with the gate as `proxy.ts` (the lower of anonymous and logged in)" },
   { name: "auth0_static_page_vs_no_plugin_ratio", what: "anonymous static page: nextjs-auth0 4 as its README says ÷ no plugin" },
   { name: "authjs_static_page_vs_no_plugin_ratio", what: "anonymous static page: next-auth 5 as its guide says ÷ no plugin" },
   { name: "static_page_vs_no_plugin_cpu_ratio", what: "`static_page_vs_no_plugin_ratio` by the server's CPU time per request (the plain app's ÷ the README setup's; above 1: the README setup is cheaper)" },

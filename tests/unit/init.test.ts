@@ -137,6 +137,17 @@ describe("init", () => {
     expect(report.steps.join("\n")).toContain("proxy.ts already exists");
   });
 
+  it("--proxy writes the same gate as proxy.ts (Node.js runtime) and no middleware.ts", () => {
+    const dir = app();
+    const report = initApp({ target: dir, protect: ["/dashboard"], proxy: true });
+    expect(existsSync(path.join(dir, "middleware.ts"))).toBe(false);
+    expect(resultOf(report, "proxy.ts")).toBe("created");
+    const plain = app();
+    initApp({ target: plain, protect: ["/dashboard"] });
+    expect(read(dir, "proxy.ts")).toBe(read(plain, "middleware.ts"));
+    expect(read(dir, "proxy.ts")).toContain('"/dashboard/:path*"');
+  });
+
   it("an app with src/app gets its code under src/", () => {
     const dir = app({ "src/app/page.tsx": "export default function Page() { return null; }\n" });
     const report = initApp({ target: dir });

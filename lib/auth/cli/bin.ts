@@ -3,15 +3,16 @@ import { InitError, formatReport, initApp } from "./init.js";
 import { packageInfo } from "./package-info.js";
 import { PACKAGE_NAME } from "./templates.js";
 
-/** `npx streamlit-auth-nextjs init [app-dir] [--protect /path]... [--dry-run]` */
+/** `npx streamlit-auth-nextjs init [app-dir] [--protect /path]... [--proxy] [--dry-run]` */
 
-const USAGE = `Usage: npx ${PACKAGE_NAME} init [app-dir] [--protect /path]... [--dry-run]
+const USAGE = `Usage: npx ${PACKAGE_NAME} init [app-dir] [--protect /path]... [--proxy] [--dry-run]
 
 Adds Streamlit-style login to the Next.js app in app-dir (default: the current folder): the auth route handlers,
 middleware.ts, instrumentation.ts, secrets.example.toml and, when the app has none, a root layout with <AuthProvider>.
 It never overwrites a file, installs nothing, and prints the next steps. Safe to run again.
 
   --protect /path   send anonymous visitors of /path (and below) to log in (repeatable; default: none)
+  --proxy           write the gate as proxy.ts (Node.js runtime; faster under next start) instead of middleware.ts
   --dry-run         only print what would be written
   --version         print the version`;
 
@@ -32,9 +33,11 @@ function main(args: readonly string[]): number {
   const protect: string[] = [];
   let target: string | undefined;
   let dryRun = false;
+  let proxy = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? "";
     if (arg === "--dry-run") dryRun = true;
+    else if (arg === "--proxy") proxy = true;
     else if (arg === "--protect") protect.push(rest[++i] ?? "");
     else if (arg === "-h" || arg === "--help") {
       console.log(USAGE);
@@ -45,7 +48,7 @@ function main(args: readonly string[]): number {
     } else target = arg;
   }
   try {
-    console.log(formatReport(initApp({ target: target ?? process.cwd(), protect, dryRun }), dryRun));
+    console.log(formatReport(initApp({ target: target ?? process.cwd(), protect, dryRun, proxy }), dryRun));
     return 0;
   } catch (error) {
     if (!(error instanceof InitError)) throw error;

@@ -27,6 +27,11 @@ export interface InitOptions {
   protect?: readonly string[];
   /** Write nothing; only report what would be written. */
   dryRun?: boolean;
+  /**
+   * Write the gate as `proxy.ts` (Next 16's Node.js runtime) instead of `middleware.ts` (edge runtime). The faster
+   * choice under `next start`, where an edge middleware runs in a sandbox that slows every later request.
+   */
+  proxy?: boolean;
 }
 
 /**
@@ -54,7 +59,7 @@ export class InitError extends Error {
 }
 
 /** Adds the library to the app at `options.target`. Throws {@link InitError} when that is not an app's root. */
-export function initApp({ target, protect = [], dryRun = false }: InitOptions): InitReport {
+export function initApp({ target, protect = [], dryRun = false, proxy = false }: InitOptions): InitReport {
   const root = path.resolve(target);
   const packageFile = path.join(root, "package.json");
   if (!existsSync(packageFile)) {
@@ -92,8 +97,8 @@ export function initApp({ target, protect = [], dryRun = false }: InitOptions): 
     }
   }
 
-  // 2. The gate: middleware.ts, unless the app has a middleware or proxy of its own.
-  const middlewareFile = path.join(code, "middleware.ts");
+  // 2. The gate: middleware.ts (or with --proxy, proxy.ts), unless the app has a middleware or proxy of its own.
+  const middlewareFile = path.join(code, proxy ? "proxy.ts" : "middleware.ts");
   const existingGate = firstExisting(["middleware.ts", "middleware.js", "proxy.ts", "proxy.js"]);
   if (existingGate && existingGate !== middlewareFile) {
     report.files.push({ path: relative(existingGate), result: "kept" });
