@@ -89,7 +89,8 @@ export function authMiddleware<Claims extends object = StandardClaims>(
         : NO_IDENTITY;
     if (!gated) return passThrough(identity.rewrite);
     if (!identity.valid) return refuseAnonymous(request);
-    if (!passesConditions(conditionsFor(rules, readings, ambiguous), identity.claims)) return refuseForbidden(request);
+    if (!passesConditions(conditionsFor(rules, readings, ambiguous), identity.readClaims))
+      return refuseForbidden(request);
     return passThrough(identity.rewrite);
   };
 }

@@ -152,6 +152,23 @@ describe("compiled middleware in @edge-runtime/vm, configured by AUTH_SECRETS on
     }
   });
 
+  it("names neither CompressionStream nor DecompressionStream (Next refuses them): it inflates identities in plain code", () => {
+    const entry = readMiddlewareEntry();
+    for (const file of entry.files) {
+      const text = readFileSync(join(DIST_DIR, file), "utf8");
+      expect(text.match(/\b(?:De)?[Cc]ompressionStream\b/g), file).toBeNull();
+    }
+  });
+
+  it("lets a user with a compressed identity (300 groups) through a protected path", async () => {
+    const groups = Array.from({ length: 300 }, (_, i) => `engineering-platform-group-${String(i).padStart(3, "0")}`);
+    const cookies = await testIdentityCookies({ sub: "ada", groups }, { cookieSecret: COOKIE_SECRET, url: ORIGIN });
+    // Sealing only ever adds to the JSON's size: a cookie shorter than the claims is a compressed one.
+    expect(cookies.map((c) => c.value).join("").length).toBeLessThan(JSON.stringify(groups).length);
+    const answer = await edge.call({ path: "/protected", headers: { cookie: testCookieHeader(cookies) } });
+    expect(answer.headers.get("x-middleware-next")).toBe("1");
+  });
+
   it("asked for no Node module but those the edge runtime offers while loading and answering", () => {
     // Next's own compiled code imports node:buffer; the library itself uses Web APIs only.
     for (const id of edge.required) expect(EDGE_NODE_MODULES).toContain(id);

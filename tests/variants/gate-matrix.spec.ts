@@ -183,6 +183,33 @@ test.describe(`a protect rule with an allow condition (${GATE}, basePath "${BASE
     await other.close();
   });
 
+  test("in Chromium: a compressed identity (300 groups) is read by the gate, member or not", async ({ browser }) => {
+    const groups = Array.from({ length: 300 }, (_, i) => `engineering-platform-group-${String(i).padStart(3, "0")}`);
+    const mintLarge = async (extra: string) => {
+      const cookies = await testIdentityCookies(
+        { sub: `large-${extra}`, groups: [...groups, extra] },
+        { cookieSecret: COOKIE_SECRET, url: APP_URL },
+      );
+      // Sealing only ever adds to the JSON's size: a cookie shorter than the claims is a compressed one.
+      expect(cookies.map((c) => c.value).join("").length).toBeLessThan(JSON.stringify(groups).length);
+      return cookies;
+    };
+    const member = await browser.newContext();
+    await member.addCookies(await mintLarge("board"));
+    const memberPage = await member.newPage();
+    expect((await memberPage.goto(`${APP_URL}${BOARD}`))?.status()).toBe(200);
+    await expect(memberPage.getByTestId("fixture")).toContainText(MARKER);
+
+    const other = await browser.newContext();
+    await other.addCookies(await mintLarge("staff"));
+    const otherPage = await other.newPage();
+    expect((await otherPage.goto(`${APP_URL}${BOARD}`))?.status()).toBe(403);
+    await expect(otherPage.getByTestId("fixture")).toHaveCount(0);
+    expect((await otherPage.goto(`${APP_URL}/members/handbook`))?.status()).toBe(200);
+    await member.close();
+    await other.close();
+  });
+
   test("no method, header set, encoding or suffix serves the page to a logged-in user outside the group", async () => {
     const cookie = testCookieHeader(await mint(["staff"]));
     const jobs: Array<() => Promise<string | undefined>> = [];

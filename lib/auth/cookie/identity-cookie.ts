@@ -1,13 +1,15 @@
 import { chunkCookieNames, splitValue } from "./chunks.js";
+import { inflateBase64Url } from "./inflate.js";
 import { cookieNames, IDENTITY_MAX_AGE } from "./names.js";
 import { openSeal } from "./seal.js";
 import { deletion, type CookieJar, type CookieWrite } from "./serialize.js";
 import { secretScope, VerifiedMemo, type VerifiedMemoLimits } from "./verified-memo.js";
 
 /**
- * The edge-safe half of the identity cookie: its shape and writing an already sealed value. Kept free of
- * compression code so the middleware can check and re-seal a cookie without bundling `CompressionStream` (Next
- * refuses it in middleware builds). Encoding and decoding claims live in identity.ts.
+ * The edge-safe half of the identity cookie: its shape, writing an already sealed value and reading (inflating) its
+ * record. Kept free of compression code so the middleware can check and re-seal a cookie without bundling
+ * `CompressionStream` (Next refuses it in middleware builds): inflating uses a pure decoder (inflate-raw.ts).
+ * Encoding claims lives in identity.ts.
  *
  * `{ v: 1, u: IdentityRecord }` when small, `{ v: 1, z: base64url(deflate-raw(JSON of IdentityRecord)) }` when large,
  * plus the {@link SessionFields} that both the gate and getUser() check without decompressing anything.
@@ -36,6 +38,9 @@ export type SessionFields = {
   /** 1 when the app's login hook reshaped the claims: a refresh must run the hook again, not store the raw ones. */
   r?: 1;
 };
+
+/** UTF-8 bytes of the identity's JSON (claims, exposed tokens, the logout hint while it fits). */
+export const MAX_IDENTITY_BYTES = 16 * 1024;
 
 export type SealedIdentity = ({ v: 1; u: IdentityRecord } | { v: 1; z: string }) & SessionFields;
 
@@ -92,10 +97,13 @@ export interface OpenedIdentity {
   readonly sealedWithNewest: boolean;
   /** The last moment (ms since the epoch) the seal is accepted (its expiration plus iron's skew). */
   readonly acceptedUntil: number;
-  /** The decoded record, once known (a compressed one is inflated by the Node side, which then remembers it here). */
+  /** The decoded record, once known (a compressed one is inflated on first use, see {@link withRecord}). */
   readonly record?: Readonly<IdentityRecord>;
   readonly weight: number;
 }
+
+/** An opened identity whose record is known (inflated when it was compressed). */
+export type RecordedIdentity = OpenedIdentity & { readonly record: Readonly<IdentityRecord> };
 
 const memo = new VerifiedMemo<OpenedIdentity>(IDENTITY_MEMO_LIMITS);
 
@@ -121,21 +129,40 @@ export async function openIdentity(value: string, secrets: readonly string[]): P
   return identity;
 }
 
-/** Remembers the decoded record of a compressed identity (its inflated size counts against the memo's bound). */
-export function rememberIdentityRecord(
+/**
+ * The opened identity with its record: a compressed one is inflated (at most {@link MAX_IDENTITY_BYTES}) and the
+ * result remembered with the cookie. Undefined when the record cannot be read: not deflate data, over the cap, not
+ * JSON, or no claims.
+ */
+export function withRecord(
   value: string,
   secrets: readonly string[],
   opened: OpenedIdentity,
-  record: IdentityRecord,
-  size: number,
-): OpenedIdentity {
-  const identity: OpenedIdentity = Object.freeze({
+): RecordedIdentity | undefined {
+  if (opened.record) return { ...opened, record: opened.record };
+  if (!("z" in opened.data)) return undefined;
+  const text = inflateBase64Url(opened.data.z, MAX_IDENTITY_BYTES);
+  if (text === undefined) return undefined;
+  const record = parseRecord(text);
+  if (!record) return undefined;
+  // The inflated size counts against the memo's bound.
+  const identity: RecordedIdentity = Object.freeze({
     ...opened,
     record: deepFreeze(record),
-    weight: opened.weight + size,
+    weight: opened.weight + text.length,
   });
   memo.set(value, secretScope(secrets), identity, identity.acceptedUntil, identity.weight);
   return identity;
+}
+
+function parseRecord(text: string): IdentityRecord | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+    return isClaims((parsed as Record<string, unknown>)["c"]) ? (parsed as IdentityRecord) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Entries and weight of the memo (for tests and the benchmark). */

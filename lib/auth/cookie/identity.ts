@@ -1,10 +1,10 @@
 import { CHUNK_SIZE, joinValue } from "./chunks.js";
-import { deflateToBase64Url, inflateBase64Url } from "./deflate.js";
+import { deflateToBase64Url } from "./deflate.js";
 import {
-  isClaims,
+  MAX_IDENTITY_BYTES,
   openIdentity,
-  rememberIdentityRecord,
   sealedIdentityCookies,
+  withRecord,
   type IdentityRecord,
   type SessionFields,
 } from "./identity-cookie.js";
@@ -14,7 +14,7 @@ import { seal } from "./seal.js";
 import type { CookieJar, CookieWrite } from "./serialize.js";
 import { metadataFingerprint, newSessionId, secondsLeft, sessionOf, type Session } from "./session.js";
 
-export { identityDeletions, sealedIdentityCookies } from "./identity-cookie.js";
+export { identityDeletions, MAX_IDENTITY_BYTES, sealedIdentityCookies } from "./identity-cookie.js";
 
 /**
  * The identity cookie: ID token claims (+ `provider`), sealed with iron-session until the session ends (30 days after
@@ -29,8 +29,6 @@ export { identityDeletions, sealedIdentityCookies } from "./identity-cookie.js";
  */
 
 export const MAX_IDENTITY_CHUNKS = 2;
-/** UTF-8 bytes of the identity's JSON (claims, exposed tokens, the logout hint while it fits). */
-export const MAX_IDENTITY_BYTES = 16 * 1024;
 
 export interface Identity {
   /** ID token claims plus `provider`. */
@@ -152,16 +150,10 @@ export async function readIdentity(
 ): Promise<Identity | undefined> {
   const value = joinValue(cookieNames(secure).identity, jar);
   if (value === undefined) return undefined;
-  let opened = await openIdentity(value, secrets);
-  if (!opened) return undefined;
-  let record = opened.record;
-  if (record === undefined && "z" in opened.data) {
-    const inflated = await inflateRecord(opened.data.z);
-    if (!inflated || !isClaims(inflated.record.c)) return undefined;
-    opened = rememberIdentityRecord(value, secrets, opened, inflated.record, inflated.size);
-    record = opened.record;
-  }
-  if (!record || !isClaims(record.c)) return undefined;
+  const opened = await openIdentity(value, secrets);
+  const recorded = opened && withRecord(value, secrets, opened);
+  if (!recorded) return undefined;
+  const { record } = recorded;
   const t = record.t;
   return {
     claims: record.c,
@@ -170,20 +162,7 @@ export async function readIdentity(
       ...(typeof t?.access === "string" ? { access: t.access } : {}),
     },
     idToken: typeof record.h === "string" ? record.h : t?.id,
-    session: sessionOf(opened.data, opened.acceptedUntil, record.c["provider"]),
-    reshaped: opened.data.r === 1,
+    session: sessionOf(recorded.data, recorded.acceptedUntil, record.c["provider"]),
+    reshaped: recorded.data.r === 1,
   };
-}
-
-async function inflateRecord(z: string): Promise<{ record: IdentityRecord; size: number } | undefined> {
-  const text = await inflateBase64Url(z, MAX_IDENTITY_BYTES);
-  if (text === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-      ? { record: parsed as IdentityRecord, size: text.length }
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

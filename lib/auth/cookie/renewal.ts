@@ -1,13 +1,13 @@
 import type { AuthConfig } from "../config/types.js";
 import { joinValue } from "./chunks.js";
-import { openIdentity, sealedIdentityCookies } from "./identity-cookie.js";
+import { openIdentity, sealedIdentityCookies, withRecord } from "./identity-cookie.js";
 import { cookieNames } from "./names.js";
 import { seal } from "./seal.js";
 import type { CookieJar, CookieWrite } from "./serialize.js";
 import { activityRenewalDue, secondsLeft, sessionIsCurrent, sessionOf, type Session } from "./session.js";
 
 /**
- * Re-sealing the identity cookie without decoding its claims (edge-safe: a compressed record stays compressed):
+ * Re-sealing the identity cookie without decoding its claims (a compressed record stays compressed as it is):
  * with the newest secret (rotation) and/or a new last-activity time (idle timeout). The login time is kept, so no
  * re-seal extends the session's absolute lifetime.
  */
@@ -17,10 +17,10 @@ export interface OpenedSession {
   readonly session: Session;
   readonly sealedWithNewest: boolean;
   /**
-   * The claims when the cookie holds them uncompressed; undefined for a compressed (large) identity, which only the
-   * Node side inflates (the edge cannot bundle `DecompressionStream`).
+   * The claims, decoded on demand (a large identity is stored compressed: it is inflated on the first call and the
+   * result remembered with the cookie); undefined when they cannot be read.
    */
-  readonly claims: Readonly<Record<string, unknown>> | undefined;
+  readonly readClaims: () => Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The current session in the jar's identity cookie, or undefined. */
@@ -33,10 +33,10 @@ export async function currentSession(
   if (value === undefined) return undefined;
   const opened = await openIdentity(value, config.cookieSecrets);
   if (!opened) return undefined;
-  const claims = "u" in opened.data ? opened.data.u.c : undefined;
-  const session = sessionOf(opened.data, opened.acceptedUntil, claims?.["provider"]);
+  const session = sessionOf(opened.data, opened.acceptedUntil, opened.record?.c["provider"]);
   if (!sessionIsCurrent(session, config, now)) return undefined;
-  return { value, session, sealedWithNewest: opened.sealedWithNewest, claims };
+  const readClaims = () => withRecord(value, config.cookieSecrets, opened)?.record.c;
+  return { value, session, sealedWithNewest: opened.sealedWithNewest, readClaims };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CHUNK_SIZE } from "./chunks.js";
-import { deflateToBase64Url, inflateBase64Url } from "./deflate.js";
+import { deflateToBase64Url } from "./deflate.js";
+import { inflateBase64Url } from "./inflate.js";
 import { openSeal, seal } from "./seal.js";
 import type { CookieWrite } from "./serialize.js";
 import { secondsLeft, type Session } from "./session.js";
@@ -93,17 +94,17 @@ export async function openTokens(
   let tokens = memo.get(value, scope);
   if (tokens === undefined) {
     const opened = await openSeal(value, secrets, Date.now());
-    tokens = opened && (await parseTokens(opened.data));
+    tokens = opened ? parseTokens(opened.data) : undefined;
     if (!opened || tokens === undefined) return undefined;
     memo.set(value, scope, tokens, opened.acceptedUntil, value.length + 2 * opened.plaintextLength + 256);
   }
   return tokens.sessionId === sessionId ? tokens : undefined;
 }
 
-async function parseTokens(data: Record<string, unknown>): Promise<StoredTokens | undefined> {
+function parseTokens(data: Record<string, unknown>): StoredTokens | undefined {
   let body: Record<string, unknown> = data;
   if (typeof data["z"] === "string") {
-    const text = await inflateBase64Url(data["z"], MAX_TOKENS_BYTES);
+    const text = inflateBase64Url(data["z"], MAX_TOKENS_BYTES);
     try {
       const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;

@@ -2,15 +2,16 @@ import { createUser } from "../user/user.js";
 import type { Allow } from "./protect.js";
 
 /**
- * Whether a logged-in identity passes every `allow` condition of the rules that match a path. It fails closed: claims
- * the edge cannot read (a compressed, large identity) and a condition that throws both refuse, with a log line that
- * says why, never a 500.
+ * Whether a logged-in identity passes every `allow` condition of the rules that match a path. The claims are only
+ * read (a large identity inflated) when a condition applies. It fails closed: claims it cannot read and a condition
+ * that throws both refuse, with a log line that says why, never a 500.
  */
 export function passesConditions<Claims extends object>(
   conditions: readonly Allow<Claims>[],
-  claims: Readonly<Record<string, unknown>> | undefined,
+  readClaims: () => Readonly<Record<string, unknown>> | undefined,
 ): boolean {
   if (conditions.length === 0) return true;
+  const claims = readClaims();
   if (claims === undefined) {
     warnOnce(UNREADABLE_CLAIMS);
     return false;
@@ -31,9 +32,10 @@ export function passesConditions<Claims extends object>(
 }
 
 const UNREADABLE_CLAIMS =
-  "[auth] a logged-in user was refused (403) by a protect rule's allow condition because the identity cookie is " +
-  "stored compressed (its claims are over about 3 KB) and the gate cannot inflate it. Store fewer claims (ask the " +
-  "provider for fewer groups), or check the condition in the page with requireUser({ allow }) instead of the gate.";
+  "[auth] a logged-in user was refused (403) by a protect rule's allow condition because the claims in the identity " +
+  "cookie could not be read: its compressed record is not valid deflate data, inflates past 16 KiB or is not JSON " +
+  "claims. This library never writes such a cookie: something else sealed it with the app's cookie_secret. Logging " +
+  "out and in again replaces it.";
 
 let warned = false;
 function warnOnce(message: string): void {

@@ -17,13 +17,13 @@ export interface GateIdentity {
    */
   readonly rewrite: readonly CookieWrite[];
   /**
-   * The identity's claims, for `allow` predicates: undefined when there is no valid identity, or when it is stored
-   * compressed (a large identity), which the edge cannot inflate.
+   * The identity's claims, for `allow` predicates, decoded only when asked (a large identity is inflated then):
+   * undefined when there is no valid identity or its claims cannot be read.
    */
-  readonly claims?: Readonly<Record<string, unknown>> | undefined;
+  readonly readClaims: () => Readonly<Record<string, unknown>> | undefined;
 }
 
-export const NO_IDENTITY: GateIdentity = { valid: false, rewrite: [] };
+export const NO_IDENTITY: GateIdentity = { valid: false, rewrite: [], readClaims: () => undefined };
 
 /**
  * Whether the request carries a current identity (verified, its provider still configured as at login, its session
@@ -52,7 +52,7 @@ export async function checkIdentity(
   return {
     valid: true,
     rewrite: [...rewrite, ...pendingTokens(jar, config, opened.session, now)],
-    claims: opened.claims,
+    readClaims: opened.readClaims,
   };
 }
 
