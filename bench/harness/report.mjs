@@ -92,36 +92,33 @@ const COLUMNS = [
   { title: "dynamic page, logged in", page: "dynamic", cookie: true },
 ];
 
-/** What each setup pays: req/s and, in brackets, ÷ the same request to the app without the plugin. @param {any} report */
-export function setupMatrix(report) {
-  const m = report.metrics;
+/**
+ * One row per setup, one column per kind of request; `format` writes the cell's figures from the run's metrics.
+ * @param {any} report @param {(m: Record<string, any>, key: string) => string} format
+ */
+function matrix(report, format) {
   const header = ["setup", ...COLUMNS.map((c) => c.title)];
   const rows = E2E_BUILDS.map((build) => [
     build.label,
     ...COLUMNS.map((column) => {
       const cell = CELLS.find((c) => c.build === build.key && c.page === column.page && c.cookie === column.cookie);
-      if (!cell) return "";
-      const rps = m[`e2e_${cell.key}_rps`];
-      const ratio = m[`e2e_${cell.key}_vs_plain`];
-      return `${show(Math.round(rps))} (${Number.isFinite(ratio) ? ratio.toFixed(2) : "–"})`;
+      return cell ? format(report.metrics, cell.key) : "";
     }),
   ]);
   return { header, rows };
 }
 
+/** What each setup pays: req/s and, in brackets, ÷ the same request to the app without the plugin. @param {any} report */
+export function setupMatrix(report) {
+  return matrix(report, (m, key) => {
+    const ratio = m[`e2e_${key}_vs_plain`];
+    return `${show(Math.round(m[`e2e_${key}_rps`]))} (${Number.isFinite(ratio) ? ratio.toFixed(2) : "–"})`;
+  });
+}
+
 /** The server's CPU time per request (µs) and the response size (bytes) of each cell. @param {any} report */
 export function cpuMatrix(report) {
-  const m = report.metrics;
-  const header = ["setup", ...COLUMNS.map((c) => c.title)];
-  const rows = E2E_BUILDS.map((build) => [
-    build.label,
-    ...COLUMNS.map((column) => {
-      const cell = CELLS.find((c) => c.build === build.key && c.page === column.page && c.cookie === column.cookie);
-      if (!cell) return "";
-      return `${show(m[`e2e_${cell.key}_cpu_us`])} µs, ${show(m[`e2e_${cell.key}_bytes`])} B`;
-    }),
-  ]);
-  return { header, rows };
+  return matrix(report, (m, key) => `${show(m[`e2e_${key}_cpu_us`])} µs, ${show(m[`e2e_${key}_bytes`])} B`);
 }
 
 /** The route table of `next build` of the README-setup apps and the others. @param {any} report */
