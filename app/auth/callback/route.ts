@@ -1,2 +1,2 @@
-// Reached through the gate (proxy.ts or middleware.ts): it rewrites redirect_uri's path (e.g. /oauth2callback) here.
+// Reached through the middleware, which rewrites the callback path of redirect_uri (e.g. /oauth2callback) here.
 export { GET } from "streamlit-auth-nextjs/routes/callback";

@@ -12,7 +12,7 @@ export const ROUTE_FILES: Readonly<Record<string, { methods: readonly string[]; 
   callback: {
     methods: ["GET"],
     comment:
-      "Reached through the gate (proxy.ts or middleware.ts): it rewrites redirect_uri's path (e.g. /oauth2callback) here.",
+      "Reached through the middleware, which rewrites the callback path of redirect_uri (e.g. /oauth2callback) here.",
   },
   logout: { methods: ["GET", "POST"] },
   user: { methods: ["GET"], comment: "The user's claims for useUser() on static pages (never the tokens)." },
