@@ -9,8 +9,7 @@ const USAGE = `Usage: npx ${PACKAGE_NAME} init [app-dir] [--protect /path]... [-
 
 Adds Streamlit-style login to the Next.js app in app-dir (default: the current folder): the auth route handlers,
 the gate as proxy.ts, instrumentation.ts, secrets.example.toml and, when the app has none, a root layout with
-<AuthProvider>.
-It never overwrites a file, installs nothing, and prints the next steps. Safe to run again.
+<AuthProvider>. It never overwrites a file, installs nothing, and prints the next steps. Safe to run again.
 
   --protect /path   send anonymous visitors of /path (and below) to log in (repeatable; default: none)
   --edge            write the gate as middleware.ts (edge runtime, e.g. for Vercel's edge network) instead of

@@ -5,8 +5,8 @@ import {
   PACKAGE_NAME,
   REGISTER_LINES,
   ROUTE_FILES,
-  instrumentationSource,
   gateSource,
+  instrumentationSource,
   layoutSource,
   routeSource,
 } from "./templates.js";
