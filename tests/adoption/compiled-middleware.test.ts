@@ -6,8 +6,9 @@ import { loadEdgeMiddleware } from "../edge/edge-sandbox";
 import { ADOPTION_APP_ORIGIN, ADOPTION_COOKIE_SECRET } from "./env.mjs";
 
 /**
- * The middleware `npx streamlit-auth-nextjs init` wrote, compiled by the adoption app's `next build` from the
- * installed tarball, run in Vercel's edge runtime with its config from `AUTH_SECRETS` alone.
+ * The middleware.ts `npx streamlit-auth-nextjs init --edge` wrote, compiled by the adoption app's `next build` from the
+ * installed tarball, run in Vercel's edge runtime with its config from `AUTH_SECRETS` alone. tests/adoption/run.mjs
+ * runs it for the Node.js 22 app, the one that adopts the edge gate (the Node.js 20 one adopts init's default, proxy.ts).
  */
 const appDir = process.env["ADOPTION_APP_DIR"];
 if (!appDir) throw new Error("ADOPTION_APP_DIR is not set: run `npm run test:adoption`, which builds the app.");

@@ -1,17 +1,21 @@
 // @ts-check
 /**
  * `npm run test:adoption`: a blank Next.js app adopts the package the way the README says, on Node.js 20 and on
- * Node.js 22 (the npm registry's `node` package, see scripts/node22.mjs), each from scratch:
+ * Node.js 22 (the npm registry's `node` package, see scripts/node22.mjs), each from scratch, with each of init's gate
+ * files: on Node.js 20 init's default, `proxy.ts` (Node.js runtime), and on Node.js 22 `init --edge`, `middleware.ts`
+ * (edge runtime):
  *
  * 1. `npm pack` of lib/auth (what the registry would serve), next to a copy of tests/adoption/blank-app (what
  *    create-next-app gives, plus pages using getUser/login/logout/useUser);
  * 2. the app installs the tarball offline: its package.json and package-lock.json get what
  *    `npm install ./streamlit-auth-nextjs-<version>.tgz` writes (tests/adoption/offline-lock.mjs), and `npm ci --offline`
  *    installs from npm's cache and the tarball alone;
- * 3. `npx streamlit-auth-nextjs init --protect /private`, whose output is checked; a second run changes nothing;
+ * 3. `npx streamlit-auth-nextjs init --protect /private` (with --edge on Node.js 22), whose output is checked; a second
+ *    run changes nothing;
  * 4. the printed next steps: <AuthProvider> in the layout, secrets.toml from secrets.example.toml;
  * 5. `next build`: the static pages stay static (○), no server code reaches the browser's bundle, no file trace lists
- *    secrets.toml; the compiled middleware runs in Vercel's edge runtime (tests/adoption/compiled-middleware.test.ts);
+ *    secrets.toml; with --edge, the compiled middleware runs in Vercel's edge runtime
+ *    (tests/adoption/compiled-middleware.test.ts);
  * 6. Playwright (tests/adoption/playwright.config.ts) starts `next start` there and the local provider, and logs in
  *    and out in Chromium.
  * The temporary folder is removed afterwards (KEEP_ADOPTION_APP=1 keeps it).
@@ -22,6 +26,7 @@ import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -97,10 +102,17 @@ const SERVER_ONLY_MARKERS = [
 /** ... while useUser() is (its request header). */
 const CLIENT_MARKER = "x-auth-user";
 
-/** The whole adoption, from a blank app to a login, on one Node.js. @param {string} node @param {string} work */
-function adopt(node, work, /** @type {{ tarball: string }} */ packed) {
+/**
+ * The whole adoption, from a blank app to a login, on one Node.js, with init's default gate (proxy.ts) or with --edge
+ * (middleware.ts).
+ * @param {string} node @param {string} work @param {{ tarball: string }} packed @param {"proxy" | "edge"} gate
+ */
+function adopt(node, work, packed, gate) {
   const version = nodeVersion(node);
   const app = path.join(work, "my-app");
+  const gateFile = gate === "edge" ? "middleware.ts" : "proxy.ts";
+  const otherGateFile = gate === "edge" ? "proxy.ts" : "middleware.ts";
+  const initArgs = ["--offline", PACKAGE_NAME, "init", "--protect", "/private", ...(gate === "edge" ? ["--edge"] : [])];
 
   step(`${version}: a blank Next.js app in ${app}`);
   cpSync(path.join(ROOT, "tests", "adoption", "blank-app"), app, {
@@ -134,14 +146,14 @@ function adopt(node, work, /** @type {{ tarball: string }} */ packed) {
   const installed = JSON.parse(readFileSync(path.join(app, "node_modules", PACKAGE_NAME, "package.json"), "utf8"));
   check(installed.version === manifest.version, `installed ${PACKAGE_NAME}@${installed.version}`);
 
-  step(`${version}: npx ${PACKAGE_NAME} init --protect /private`);
-  const init = run(node, "npx", ["--offline", PACKAGE_NAME, "init", "--protect", "/private"], { cwd: app });
+  step(`${version}: npx ${initArgs.slice(1).join(" ")}`);
+  const init = run(node, "npx", initArgs, { cwd: app });
   for (const expected of [
     "app/auth/login/route.ts            created",
     "app/auth/callback/route.ts         created",
     "app/auth/logout/route.ts           created",
     "app/auth/user/route.ts             created",
-    "middleware.ts                      created",
+    `${gateFile.padEnd(34)} created`,
     "instrumentation.ts                 created",
     "secrets.example.toml               created",
     "Wrap {children} in <AuthProvider> in app/layout.tsx",
@@ -150,12 +162,14 @@ function adopt(node, work, /** @type {{ tarball: string }} */ packed) {
     check(init.includes(expected), `init's output lacks ${JSON.stringify(expected)}`);
   }
   check(!init.includes("npm install"), "init asks to install a package that is installed");
+  // Next refuses to build an app with both files.
+  check(!existsSync(path.join(app, otherGateFile)), `init wrote ${otherGateFile} next to ${gateFile}`);
   check(
     readFileSync(path.join(app, "app", "auth", "login", "route.ts"), "utf8") ===
       `export { GET } from "${PACKAGE_NAME}/routes/login";\n`,
     "the login route is not one line",
   );
-  const second = run(node, "npx", ["--offline", PACKAGE_NAME, "init", "--protect", "/private"], { cwd: app });
+  const second = run(node, "npx", initArgs, { cwd: app });
   check(!/\b(created|kept)\b/.test(second), "a second init changed files");
 
   step(`${version}: following the printed next steps`);
@@ -202,13 +216,27 @@ function adopt(node, work, /** @type {{ tarball: string }} */ packed) {
     check(!readFileSync(trace, "utf8").includes("secrets.toml"), `${path.relative(app, trace)} lists secrets.toml`);
   }
 
-  step(`${version}: the compiled middleware in @edge-runtime/vm`);
-  run(
-    process.execPath,
-    process.execPath,
-    [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--config", "tests/adoption/vitest.config.ts"],
-    { cwd: ROOT, env: { ADOPTION_APP_DIR: app } },
-  );
+  // The gate is built for the runtime its file names: proxy.ts as a Node.js function, middleware.ts for the edge.
+  const buildManifest = (/** @type {string} */ name) =>
+    JSON.parse(readFileSync(path.join(app, ".next", "server", `${name}-manifest.json`), "utf8"));
+  const edgeGates = Object.keys(buildManifest("middleware").middleware);
+  const nodeGate = buildManifest("functions-config").functions["/_middleware"]?.runtime;
+  if (gate === "edge") check(edgeGates.length === 1 && !nodeGate, `${gateFile} was not built for the edge runtime`);
+  else check(edgeGates.length === 0 && nodeGate === "nodejs", `${gateFile} was not built for the Node.js runtime`);
+  // Next 16 calls middleware.ts deprecated ('The "middleware" file convention is deprecated'); init's default must
+  // not draw that warning.
+  const deprecation = /^.*file convention is deprecated.*$/m.exec(build)?.[0];
+  if (gate === "proxy") check(deprecation === undefined, `next build warned: ${deprecation}`);
+
+  if (gate === "edge") {
+    step(`${version}: the compiled middleware in @edge-runtime/vm`);
+    run(
+      process.execPath,
+      process.execPath,
+      [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--config", "tests/adoption/vitest.config.ts"],
+      { cwd: ROOT, env: { ADOPTION_APP_DIR: app } },
+    );
+  }
 
   step(`${version}: Playwright, log in and out through the local provider`);
   run(
@@ -225,9 +253,10 @@ function adopt(node, work, /** @type {{ tarball: string }} */ packed) {
 }
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ["20", "22"];
-const nodes = wanted.map((major) => {
-  if (major === "20") return process.execPath;
-  if (major === "22") return node22();
+/** Each Node.js with the gate file it adopts: between them, both of init's gates are proven end to end. */
+const runs = wanted.map((major) => {
+  if (major === "20") return { node: process.execPath, gate: /** @type {const} */ ("proxy") };
+  if (major === "22") return { node: node22(), gate: /** @type {const} */ ("edge") };
   throw new Error(`Unknown Node.js ${major}: 20 (this one) or 22`);
 });
 const work = mkdtempSync(path.join(tmpdir(), "auth-adoption-"));
@@ -236,10 +265,10 @@ try {
   check(nodeVersion(process.execPath).startsWith("v20."), `run it on Node.js 20, not ${process.version}`);
   step(`npm pack (${PACKAGE_DIR})`);
   const packed = packPackage(path.join(work, "packed"));
-  for (const node of nodes) {
+  for (const { node, gate } of runs) {
     const dir = path.join(work, `node-${nodeVersion(node)}`);
     mkdirSync(dir, { recursive: true });
-    adopt(node, dir, packed);
+    adopt(node, dir, packed, gate);
   }
   status = 0;
 } catch (error) {
@@ -247,6 +276,9 @@ try {
 } finally {
   if (process.env["KEEP_ADOPTION_APP"] === "1") console.log(`\nKept ${work}`);
   else rmSync(work, { recursive: true, force: true });
-  step(status === 0 ? `passed on ${nodes.map(nodeVersion).join(" and ")}` : "FAILED");
+  const passed = runs.map(
+    ({ node, gate }) => `${nodeVersion(node)} (${gate === "edge" ? "middleware.ts" : "proxy.ts"})`,
+  );
+  step(status === 0 ? `passed on ${passed.join(" and ")}` : "FAILED");
 }
 process.exit(status);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatReport, initApp, type InitReport } from "@/lib/auth/cli/init";
-import { middlewareSource } from "@/lib/auth/cli/templates";
+import { gateSource } from "@/lib/auth/cli/templates";
 
 /**
  * `npx streamlit-auth-nextjs init` (lib/auth/cli) against small apps in temporary folders. The real install, build and
@@ -48,7 +48,7 @@ afterEach(() => {
 });
 
 describe("init", () => {
-  it("writes one-line route files, middleware, instrumentation, a layout, the secrets example and .gitignore lines", () => {
+  it("writes one-line route files, the gate as proxy.ts, instrumentation, a layout, the secrets example and .gitignore lines", () => {
     const dir = app({ "app/page.tsx": "export default function Page() { return null; }\n" });
     const report = initApp({ target: dir, protect: ["/dashboard"] });
 
@@ -60,9 +60,9 @@ describe("init", () => {
       'export { GET, POST } from "streamlit-auth-nextjs/routes/logout";\n',
     );
     expect(read(dir, "app/auth/user/route.ts")).toContain('export { GET } from "streamlit-auth-nextjs/routes/user";');
-    expect(read(dir, "middleware.ts")).toContain('import { authMiddleware } from "streamlit-auth-nextjs/middleware";');
-    expect(read(dir, "middleware.ts")).toContain('"/dashboard/:path*",');
-    expect(read(dir, "middleware.ts")).toContain("authMiddleware({ matcher: config.matcher })");
+    expect(read(dir, "proxy.ts")).toContain('import { authMiddleware } from "streamlit-auth-nextjs/middleware";');
+    expect(read(dir, "proxy.ts")).toContain('"/dashboard/:path*",');
+    expect(read(dir, "proxy.ts")).toContain("export default authMiddleware({ matcher: config.matcher })");
     expect(read(dir, "instrumentation.ts")).toContain('await import("streamlit-auth-nextjs/instrumentation")');
     expect(read(dir, "app/layout.tsx")).toContain("<AuthProvider>{children}</AuthProvider>");
     expect(read(dir, "app/layout.tsx")).toContain('import { AuthProvider } from "streamlit-auth-nextjs";');
@@ -71,7 +71,7 @@ describe("init", () => {
     expect(report.files.every((f) => f.result === "created")).toBe(true);
     // Nothing besides those: no copy of the library, no node_modules.
     expect(readdirSync(dir).sort()).toEqual(
-      [".gitignore", "app", "instrumentation.ts", "middleware.ts", "package.json", "secrets.example.toml"].sort(),
+      [".gitignore", "app", "instrumentation.ts", "proxy.ts", "package.json", "secrets.example.toml"].sort(),
     );
 
     const text = formatReport(report);
@@ -121,6 +121,8 @@ describe("init", () => {
     expect(steps).toContain("Wrap {children} in <AuthProvider> in app/layout.tsx");
     expect(steps).toContain('import { AuthProvider } from "streamlit-auth-nextjs";');
     expect(steps).toContain("middleware.ts already exists");
+    expect(steps).toContain("export default async function middleware(request: NextRequest)");
+    expect(existsSync(path.join(dir, "proxy.ts"))).toBe(false);
     expect(steps).toContain("instrumentation.ts already exists");
     expect(steps).toContain('await import("streamlit-auth-nextjs/instrumentation")');
     // Only the missing line is added to .gitignore.
@@ -130,22 +132,63 @@ describe("init", () => {
     );
   });
 
-  it("a proxy.ts is Next 16's middleware: no middleware.ts is added next to it", () => {
-    const dir = app({ "proxy.ts": "export function proxy() {}\n" });
-    const report = initApp({ target: dir });
-    expect(existsSync(path.join(dir, "middleware.ts"))).toBe(false);
-    expect(report.steps.join("\n")).toContain("proxy.ts already exists");
+  it("an app's own proxy.ts or middleware.ts is kept, whichever file init would write: Next builds with one, never both", () => {
+    for (const [own, edge] of [
+      ["proxy.ts", true],
+      ["proxy.js", false],
+      ["middleware.ts", false],
+      ["middleware.js", true],
+    ] as const) {
+      const name = own.replace(/\.[jt]s$/, "");
+      const dir = app({ [own]: `export function ${name}() {}\n` });
+      const report = initApp({ target: dir, edge });
+      expect(
+        readdirSync(dir).filter((file) => /^(proxy|middleware)\./.test(file)),
+        own,
+      ).toEqual([own]);
+      expect(resultOf(report, own), own).toBe("kept");
+      const steps = report.steps.join("\n");
+      expect(steps, own).toContain(`${own} already exists and was left alone. Call the auth gate from it`);
+      // The example exports the function Next looks for in that file.
+      expect(steps, own).toContain(`export default async function ${name}(request: NextRequest) {`);
+      expect(steps, own).toContain('import type { NextRequest } from "next/server";');
+    }
   });
 
-  it("--proxy writes the same gate as proxy.ts (Node.js runtime) and no middleware.ts", () => {
+  it("an app that has init's gate as the other file (middleware.ts from --edge or an earlier init) needs no step", () => {
     const dir = app();
-    const report = initApp({ target: dir, protect: ["/dashboard"], proxy: true });
-    expect(existsSync(path.join(dir, "middleware.ts"))).toBe(false);
-    expect(resultOf(report, "proxy.ts")).toBe("created");
+    initApp({ target: dir, protect: ["/dashboard"], edge: true });
+    const report = initApp({ target: dir, protect: ["/dashboard"] });
+    expect(existsSync(path.join(dir, "proxy.ts"))).toBe(false);
+    expect(resultOf(report, "middleware.ts")).toBe("unchanged");
+    expect(report.steps.join("\n")).not.toContain("already exists");
+    // A different protect list is a different file: what to change is printed, nothing is written.
+    const other = initApp({ target: dir, protect: ["/members"] });
+    expect(resultOf(other, "middleware.ts")).toBe("kept");
+    expect(other.steps.join("\n")).toContain("middleware.ts already exists");
+    expect(existsSync(path.join(dir, "proxy.ts"))).toBe(false);
+  });
+
+  it("--edge writes the same gate as middleware.ts (edge runtime) and no proxy.ts; --proxy, the default, is accepted", () => {
+    const dir = app();
+    const report = initApp({ target: dir, protect: ["/dashboard"], edge: true });
+    expect(existsSync(path.join(dir, "proxy.ts"))).toBe(false);
+    expect(resultOf(report, "middleware.ts")).toBe("created");
     const plain = app();
     initApp({ target: plain, protect: ["/dashboard"] });
-    expect(read(dir, "proxy.ts")).toBe(read(plain, "middleware.ts"));
-    expect(read(dir, "proxy.ts")).toContain('"/dashboard/:path*"');
+    expect(read(dir, "middleware.ts")).toBe(read(plain, "proxy.ts"));
+    expect(read(dir, "middleware.ts")).toContain('"/dashboard/:path*"');
+    const proxied = app();
+    initApp({ target: proxied, protect: ["/dashboard"], proxy: true });
+    expect(snapshot(proxied)).toEqual(snapshot(plain));
+  });
+
+  it("--edge and --proxy together are refused, naming both, before anything is written", () => {
+    const dir = app();
+    expect(() => initApp({ target: dir, edge: true, proxy: true })).toThrow(
+      /--edge and --proxy name different gate files \(middleware\.ts and proxy\.ts\): give one of them/,
+    );
+    expect(readdirSync(dir)).toEqual(["package.json"]);
   });
 
   it("an app with src/app gets its code under src/", () => {
@@ -153,7 +196,7 @@ describe("init", () => {
     const report = initApp({ target: dir });
     expect(report.srcDir).toBe(true);
     expect(read(dir, "src/app/auth/logout/route.ts")).toContain('from "streamlit-auth-nextjs/routes/logout"');
-    expect(existsSync(path.join(dir, "src/middleware.ts"))).toBe(true);
+    expect(existsSync(path.join(dir, "src/proxy.ts"))).toBe(true);
     expect(existsSync(path.join(dir, "src/instrumentation.ts"))).toBe(true);
     expect(existsSync(path.join(dir, "secrets.example.toml"))).toBe(true);
     expect(existsSync(path.join(dir, "app"))).toBe(false);
@@ -195,7 +238,7 @@ describe("init", () => {
     expect(() => initApp({ target: dir, protect: ["dashboard"] })).toThrow(/starting with "\/"/);
   });
 
-  it("this repository's demo app is what init writes: applied to the demo's own files, it changes nothing", () => {
+  it("this repository's demo app is what init --edge writes: applied to the demo's own files, it changes nothing", () => {
     const dir = app();
     for (const file of [
       "package.json",
@@ -207,10 +250,11 @@ describe("init", () => {
       "app/auth",
     ])
       cpSync(path.join(ROOT, file), path.join(dir, file), { recursive: true });
-    const report = initApp({ target: dir, protect: ["/protected"] });
+    const report = initApp({ target: dir, protect: ["/protected"], edge: true });
     expect(report.files.filter((f) => f.result !== "unchanged")).toEqual([]);
     expect(report.steps.join("\n")).not.toMatch(/already exists|Wrap \{children\}|npm install/);
-    expect(read(ROOT, "middleware.ts")).toBe(middlewareSource(["/protected"]));
+    expect(read(ROOT, "middleware.ts")).toBe(gateSource(["/protected"]));
+    expect(read(dir, "middleware.ts")).toBe(read(ROOT, "middleware.ts"));
     // The package ships the demo's example config.
     expect(read(ROOT, "lib/auth/secrets.example.toml")).toBe(read(ROOT, "secrets.example.toml"));
   });
@@ -224,15 +268,44 @@ describe("the streamlit-auth-nextjs bin (built)", () => {
     const first = run("init", dir, "--protect", "/members");
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain("app/auth/login/route.ts            created");
+    expect(first.stdout).toContain("proxy.ts                           created");
     expect(first.stdout).toContain("Next steps:");
-    expect(read(dir, "middleware.ts")).toContain('"/members/:path*",');
+    expect(read(dir, "proxy.ts")).toContain('"/members/:path*",');
+    expect(existsSync(path.join(dir, "middleware.ts"))).toBe(false);
     const second = run("init", dir, "--protect", "/members");
     expect(second.status).toBe(0);
     expect(second.stdout).not.toMatch(/\bcreated\b/);
   });
 
+  it("init --edge writes middleware.ts; --proxy still works; --edge --proxy is a usage error naming both", () => {
+    const edge = app();
+    const edgeRun = run("init", edge, "--edge", "--protect", "/members");
+    expect(edgeRun.status, edgeRun.stderr).toBe(0);
+    expect(edgeRun.stdout).toContain("middleware.ts                      created");
+    expect(read(edge, "middleware.ts")).toContain('"/members/:path*",');
+    expect(existsSync(path.join(edge, "proxy.ts"))).toBe(false);
+
+    const proxy = app();
+    const proxyRun = run("init", proxy, "--proxy");
+    expect(proxyRun.status, proxyRun.stderr).toBe(0);
+    expect(existsSync(path.join(proxy, "proxy.ts"))).toBe(true);
+
+    const both = app();
+    const refused = run("init", both, "--edge", "--proxy");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^--edge \(middleware\.ts\) and --proxy \(proxy\.ts\) cannot be combined/);
+    expect(refused.stderr).toContain("Usage: npx streamlit-auth-nextjs init");
+    expect(readdirSync(both)).toEqual(["package.json"]);
+  });
+
   it("explains its usage, and refuses an unknown command or a folder that is no app", () => {
-    expect(run("--help").stdout).toContain("Usage: npx streamlit-auth-nextjs init");
+    const usage = run("--help").stdout;
+    expect(usage).toContain(
+      "Usage: npx streamlit-auth-nextjs init [app-dir] [--protect /path]... [--edge] [--dry-run]",
+    );
+    expect(usage).toContain("the gate as proxy.ts");
+    expect(usage).toMatch(/--edge +write the gate as middleware\.ts \(edge runtime/);
+    expect(usage).toMatch(/--proxy +write the gate as proxy\.ts: the default now, still accepted/);
     expect(run("--version").stdout.trim()).toBe(VERSION);
     const unknown = run("setup");
     expect(unknown.status).toBe(2);

@@ -3,16 +3,18 @@ import { InitError, formatReport, initApp } from "./init.js";
 import { packageInfo } from "./package-info.js";
 import { PACKAGE_NAME } from "./templates.js";
 
-/** `npx streamlit-auth-nextjs init [app-dir] [--protect /path]... [--proxy] [--dry-run]` */
+/** `npx streamlit-auth-nextjs init [app-dir] [--protect /path]... [--edge] [--dry-run]` */
 
-const USAGE = `Usage: npx ${PACKAGE_NAME} init [app-dir] [--protect /path]... [--proxy] [--dry-run]
+const USAGE = `Usage: npx ${PACKAGE_NAME} init [app-dir] [--protect /path]... [--edge] [--dry-run]
 
 Adds Streamlit-style login to the Next.js app in app-dir (default: the current folder): the auth route handlers,
-middleware.ts, instrumentation.ts, secrets.example.toml and, when the app has none, a root layout with <AuthProvider>.
-It never overwrites a file, installs nothing, and prints the next steps. Safe to run again.
+the gate as proxy.ts, instrumentation.ts, secrets.example.toml and, when the app has none, a root layout with
+<AuthProvider>. It never overwrites a file, installs nothing, and prints the next steps. Safe to run again.
 
   --protect /path   send anonymous visitors of /path (and below) to log in (repeatable; default: none)
-  --proxy           write the gate as proxy.ts (Node.js runtime; faster under next start) instead of middleware.ts
+  --edge            write the gate as middleware.ts (edge runtime, e.g. for Vercel's edge network) instead of
+                    proxy.ts (Node.js runtime, faster under next start)
+  --proxy           write the gate as proxy.ts: the default now, still accepted
   --dry-run         only print what would be written
   --version         print the version`;
 
@@ -33,10 +35,12 @@ function main(args: readonly string[]): number {
   const protect: string[] = [];
   let target: string | undefined;
   let dryRun = false;
+  let edge = false;
   let proxy = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? "";
     if (arg === "--dry-run") dryRun = true;
+    else if (arg === "--edge") edge = true;
     else if (arg === "--proxy") proxy = true;
     else if (arg === "--protect") protect.push(rest[++i] ?? "");
     else if (arg === "-h" || arg === "--help") {
@@ -47,8 +51,12 @@ function main(args: readonly string[]): number {
       return 2;
     } else target = arg;
   }
+  if (edge && proxy) {
+    console.error(`--edge (middleware.ts) and --proxy (proxy.ts) cannot be combined: give one of them.\n\n${USAGE}`);
+    return 2;
+  }
   try {
-    console.log(formatReport(initApp({ target: target ?? process.cwd(), protect, dryRun, proxy }), dryRun));
+    console.log(formatReport(initApp({ target: target ?? process.cwd(), protect, dryRun, edge, proxy }), dryRun));
     return 0;
   } catch (error) {
     if (!(error instanceof InitError)) throw error;

@@ -5,31 +5,37 @@ import {
   PACKAGE_NAME,
   REGISTER_LINES,
   ROUTE_FILES,
+  gateSource,
   instrumentationSource,
   layoutSource,
-  middlewareSource,
   routeSource,
 } from "./templates.js";
 
 /**
  * `npx streamlit-auth-nextjs init`: adds the library to a Next.js (App Router) app. It writes the auth route handlers
- * (one line each), middleware.ts, instrumentation.ts, secrets.example.toml, a root layout with `<AuthProvider>` when
- * the app has none, and the secrets files' lines in .gitignore. It never changes a file that exists (for those it
- * prints what to add), installs nothing, and ends with the next steps. With a src/ folder (src/app/), the code goes
- * under src/.
+ * (one line each), the gate as proxy.ts (with `edge`, as middleware.ts), instrumentation.ts, secrets.example.toml, a
+ * root layout with `<AuthProvider>` when the app has none, and the secrets files' lines in .gitignore. It never changes
+ * a file that exists (for those it prints what to add), installs nothing, and ends with the next steps. With a src/
+ * folder (src/app/), the code goes under src/.
  */
 
 /** What {@link initApp} is asked to do. */
 export interface InitOptions {
   /** The app's root folder (where its package.json is). */
   target: string;
-  /** Paths the middleware sends anonymous visitors of to log in (each with everything below it). */
+  /** Paths the gate sends anonymous visitors of to log in (each with everything below it). */
   protect?: readonly string[];
   /** Write nothing; only report what would be written. */
   dryRun?: boolean;
   /**
-   * Write the gate as `proxy.ts` (Next 16's Node.js runtime) instead of `middleware.ts` (edge runtime). The faster
-   * choice under `next start`, where an edge middleware runs in a sandbox that slows every later request.
+   * Write the gate as `middleware.ts` (edge runtime) instead of `proxy.ts` (Next 16's Node.js runtime, the default).
+   * For deployments that want the edge runtime; under `next start` an edge middleware runs in a sandbox that slows
+   * every later request of the server process.
+   */
+  edge?: boolean;
+  /**
+   * Write the gate as `proxy.ts`: the default, accepted so that callers written when it was an option keep working.
+   * Cannot be combined with `edge`.
    */
   proxy?: boolean;
 }
@@ -59,7 +65,16 @@ export class InitError extends Error {
 }
 
 /** Adds the library to the app at `options.target`. Throws {@link InitError} when that is not an app's root. */
-export function initApp({ target, protect = [], dryRun = false, proxy = false }: InitOptions): InitReport {
+export function initApp({
+  target,
+  protect = [],
+  dryRun = false,
+  edge = false,
+  proxy = false,
+}: InitOptions): InitReport {
+  if (edge && proxy) {
+    throw new InitError("--edge and --proxy name different gate files (middleware.ts and proxy.ts): give one of them.");
+  }
   const root = path.resolve(target);
   const packageFile = path.join(root, "package.json");
   if (!existsSync(packageFile)) {
@@ -97,17 +112,21 @@ export function initApp({ target, protect = [], dryRun = false, proxy = false }:
     }
   }
 
-  // 2. The gate: middleware.ts (or with --proxy, proxy.ts), unless the app has a middleware or proxy of its own.
-  const middlewareFile = path.join(code, proxy ? "proxy.ts" : "middleware.ts");
+  // 2. The gate: proxy.ts (or with --edge, middleware.ts), unless the app has a middleware or proxy of its own: Next
+  // refuses to build with both files.
+  const gateFile = path.join(code, edge ? "middleware.ts" : "proxy.ts");
+  const gate = gateSource(protect);
   const existingGate = firstExisting(["middleware.ts", "middleware.js", "proxy.ts", "proxy.js"]);
-  if (existingGate && existingGate !== middlewareFile) {
-    report.files.push({ path: relative(existingGate), result: "kept" });
-    report.steps.push(middlewareStep(relative(existingGate)));
-  } else if (write(middlewareFile, middlewareSource(protect)) === "kept") {
-    report.steps.push(middlewareStep(relative(middlewareFile)));
+  if (existingGate && existingGate !== gateFile) {
+    // An app that ran init with the other file (e.g. middleware.ts before proxy.ts was the default) is already done.
+    const same = readFileSync(existingGate, "utf8") === gate;
+    report.files.push({ path: relative(existingGate), result: same ? "unchanged" : "kept" });
+    if (!same) report.steps.push(gateStep(relative(existingGate)));
+  } else if (write(gateFile, gate) === "kept") {
+    report.steps.push(gateStep(relative(gateFile)));
   }
 
-  // 3. instrumentation.ts: hands the config file's [auth] (without client secrets) to the middleware at server start.
+  // 3. instrumentation.ts: hands the config file's [auth] (without client secrets) to the gate at server start.
   const instrumentationFile = path.join(code, "instrumentation.ts");
   const existingInstrumentation = firstExisting(["instrumentation.ts", "instrumentation.js"]);
   if (existingInstrumentation && existingInstrumentation !== instrumentationFile) {
@@ -173,14 +192,17 @@ function checkVersions(packageFile: string, report: InitReport): void {
     report.warnings.push(`This app has react@${deps["react"]}; the library needs React 19.`);
 }
 
-function middlewareStep(file: string): string {
+/** What to add to an existing gate file; the example exports the function Next looks for in that file. */
+function gateStep(file: string): string {
+  const name = path.basename(file).startsWith("proxy.") ? "proxy" : "middleware";
   return [
-    `${file} already exists and was left alone. Call the auth middleware from it, list the protected paths in its`,
-    '    matcher, and add the callback entries ({ source: "/:path*", has: [{ type: "query", key: "state" }] }, the',
-    "    same for code and error):",
+    `${file} already exists and was left alone. Call the auth gate from it, list the protected paths in its matcher,`,
+    '    and add the callback entries ({ source: "/:path*", has: [{ type: "query", key: "state" }] }, the same for',
+    "    code and error):",
     `    import { authMiddleware } from "${PACKAGE_NAME}/middleware";`,
+    '    import type { NextRequest } from "next/server";',
     "    const auth = authMiddleware({ matcher: config.matcher });",
-    "    export default async function middleware(request: NextRequest) {",
+    `    export default async function ${name}(request: NextRequest) {`,
     "      const response = await auth(request);",
     "      // ...your own logic, on the response",
     "      return response;",

@@ -27,10 +27,11 @@ export function routeSource(name: string): string {
 }
 
 /**
- * The gate, as middleware.ts: the matcher lists the protected paths and the callback's conditions, and the gate takes
- * its protected paths from it.
+ * The gate: the matcher lists the protected paths and the callback's conditions, and the gate takes its protected paths
+ * from it. The same text serves as proxy.ts (Node.js runtime) and as middleware.ts (edge runtime): Next takes the
+ * default export from either, so its comments name neither.
  */
-export function middlewareSource(protect: readonly string[]): string {
+export function gateSource(protect: readonly string[]): string {
   return [
     `import { authMiddleware } from "${PACKAGE_NAME}/middleware";`,
     "",
@@ -49,7 +50,7 @@ export function middlewareSource(protect: readonly string[]): string {
   ].join("\n");
 }
 
-/** The lines of instrumentation.ts's `register()` that hand the config file's `[auth]` to the middleware. */
+/** The lines of instrumentation.ts's `register()` that hand the config file's `[auth]` to the gate. */
 export const REGISTER_LINES = [
   'if (process.env.NEXT_RUNTIME === "nodejs") {',
   `  const { registerAuth } = await import("${PACKAGE_NAME}/instrumentation");`,
