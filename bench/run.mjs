@@ -8,19 +8,22 @@
  *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor; the gate's own
  *    µs per request with a valid cookie beside an empty middleware (bench/src/gate.ts); and
  *    (bench/sessions.mjs) µs per getAccessToken() with a valid token, and the provider requests of one refresh.
- * 2. End to end (harness/e2e.mjs): `next build` + `next start` of six apps, interleaved round by round: the same small
- *    app without the plugin; set up as the README says (the packed package and its init: <AuthProvider> in the root layout,
- *    middleware.ts protecting /protected, instrumentation.ts, the auth routes), and the same with proxy.ts;
- *    nextjs-auth0 4 and next-auth 5 set up as their own docs say; an empty edge middleware. Their static, protected
- *    and dynamic pages under autocannon, anonymous and with a valid cookie minted by each library.
+ * 2. End to end (harness/e2e.mjs): `next build` + `next start` of seven apps, all started once and warmed up, then
+ *    measured interleaved round by round: the same small app without the plugin; set up as the README says (the
+ *    packed package and its init: <AuthProvider> in the root layout, proxy.ts protecting /protected,
+ *    instrumentation.ts, the auth routes), and the same with init --edge (middleware.ts, edge runtime);
+ *    nextjs-auth0 4 and next-auth 5 set up as their own docs say; an empty proxy.ts and an empty edge middleware.ts.
+ *    Their static, protected and dynamic pages under autocannon, anonymous and with a valid cookie minted by each
+ *    library.
  * 3. With the local OpenID Provider and headless Chromium (harness/browser.mjs): the client JavaScript useUser() and
  *    <AuthProvider> add (gzip), the requests they make on a page rendered per request and on a static page, the
  *    requests the server makes to the provider per warm login, and the time of a full login.
  *
- * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round), BENCH_WARMUP (2, before each page),
+ * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round), BENCH_WARMUP_FIRST (10, every page
+ * once before the first round), BENCH_WARMUP (1, before each page in every round),
  * BENCH_CONNECTIONS (10), BENCH_LOGINS (8), MICRO_OPS (1000), MICRO_ROUNDS (7), BENCH_ONLY (comma list of:
  * micro,e2e,client,login), BENCH_REBUILD=1 (rebuild apps even when their inputs did not change),
- * BENCH_DEADLINE_MINUTES (25), CHROMIUM_PATH.
+ * BENCH_DEADLINE_MINUTES (40), CHROMIUM_PATH.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -42,7 +45,8 @@ const num = (name, fallback) => {
 const SETTINGS = {
   rounds: num("BENCH_ROUNDS", DEFAULT_ROUNDS),
   seconds: num("BENCH_SECONDS", DEFAULT_SECONDS),
-  warmup: num("BENCH_WARMUP", 2),
+  warmup_first: num("BENCH_WARMUP_FIRST", 10),
+  warmup: num("BENCH_WARMUP", 1),
   connections: num("BENCH_CONNECTIONS", 10),
   /** A round whose windows saw the machine busier than this (other work beside the benchmark) is "contended". */
   contended_cpu: num("BENCH_CONTENDED_CPU", 0.8),
@@ -53,7 +57,7 @@ const SETTINGS = {
 const SECTIONS = ["micro", "e2e", "client", "login"];
 const ONLY = new Set((process.env["BENCH_ONLY"] ?? SECTIONS.join(",")).split(",").map((s) => s.trim()));
 /** The whole run stops by itself after this long. */
-const DEADLINE = Date.now() + num("BENCH_DEADLINE_MINUTES", 25) * 60_000;
+const DEADLINE = Date.now() + num("BENCH_DEADLINE_MINUTES", 40) * 60_000;
 
 function versionOf(pkgDir) {
   try {
@@ -117,7 +121,7 @@ async function main() {
 
   const buildList = [...(ONLY.has("e2e") ? E2E_BUILDS.map((b) => b.app) : []), ...(ONLY.has("client") ? ["plain", "readme"] : []), ...(ONLY.has("login") ? ["readme"] : [])];
   if (buildList.length > 0) {
-    console.log("\n· the README setup: the packed package, and npx streamlit-auth-nextjs init --protect /protected");
+    console.log("\n· the README setup: the packed package, and npx streamlit-auth-nextjs init --protect /protected (and --edge)");
     rawResults["init_wrote"] = await generateReadmeApps();
     console.log("· building the benchmark apps (next build)");
     const builds = await buildApps([...new Set(buildList)]);
@@ -130,7 +134,7 @@ async function main() {
   }
 
   if (ONLY.has("e2e")) {
-    console.log(`\n[2] end to end: ${SETTINGS.rounds} rounds × ${E2E_BUILDS.length} builds, per page ${SETTINGS.warmup} s warm-up + ${SETTINGS.seconds} s, ${SETTINGS.connections} connections`);
+    console.log(`\n[2] end to end: ${E2E_BUILDS.length} builds, every page warmed up ${SETTINGS.warmup_first} s, then ${SETTINGS.rounds} rounds of ${SETTINGS.warmup} s + ${SETTINGS.seconds} s per page, ${SETTINGS.connections} connections`);
     const { raw, served } = await e2e(mint, SETTINGS, DEADLINE);
     rawResults["e2e"] = raw;
     rawResults["home_page_served"] = served;

@@ -1,7 +1,7 @@
 // @ts-check
 /** Setup: the benchmark's dependencies, its bundles, the generated README-setup apps, and `next build` of each app. */
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { run } from "./process.mjs";
@@ -61,10 +61,10 @@ let packedTarball = "";
  * The apps "set up exactly as the README says": the package packed (`npm pack` of lib/auth) and unpacked into
  * bench/node_modules as `npm install streamlit-auth-nextjs` lays it out (the bench's own lockfile holds its
  * dependencies), then bench/templates/readme (pages only, no layout) with `npx streamlit-auth-nextjs init --protect
- * /protected` applied, which writes the root layout with <AuthProvider>, middleware.ts, instrumentation.ts and the
- * one-line auth route files. `readme-proxy` is the same app with middleware.ts renamed to proxy.ts (Next 16's Node.js
- * runtime), as the README's middleware section says. Generated on every run, so they always follow the package and
- * init as they are now.
+ * /protected` applied, which writes the root layout with <AuthProvider>, the gate as proxy.ts (Node.js runtime),
+ * instrumentation.ts and the one-line auth route files. `readme-edge` is the same with `init --edge`, which writes the
+ * gate as middleware.ts (edge runtime) instead. Generated on every run, so they always follow the package and init as
+ * they are now.
  * @returns {Promise<Record<string, string[]>>} the files init wrote, per app
  */
 export async function generateReadmeApps() {
@@ -77,8 +77,8 @@ export async function generateReadmeApps() {
   /** @type {Record<string, string[]>} */
   const written = {};
   for (const [app, gate] of /** @type {const} */ ([
-    ["readme", "middleware"],
-    ["readme-proxy", "proxy"],
+    ["readme", "proxy.ts"],
+    ["readme-edge", "middleware.ts"],
   ])) {
     const dir = path.join(APPS, app);
     mkdirSync(dir, { recursive: true });
@@ -86,7 +86,7 @@ export async function generateReadmeApps() {
       if (!KEPT_ON_REGENERATION.has(entry)) rmSync(path.join(dir, entry), { recursive: true, force: true });
     }
     cpSync(path.join(TEMPLATES, "readme"), dir, { recursive: true });
-    const report = initApp({ target: dir, protect: ["/protected"] });
+    const report = initApp({ target: dir, protect: ["/protected"], edge: gate === "middleware.ts" });
     const kept = report.files.filter((/** @type {{ result: string }} */ f) => f.result === "kept");
     if (kept.length || report.warnings.length) {
       throw new Error(`init into ${app}: ${JSON.stringify({ kept, warnings: report.warnings })}`);
@@ -95,7 +95,8 @@ export async function generateReadmeApps() {
     if (!layout.includes("<AuthProvider>{children}</AuthProvider>")) {
       throw new Error(`init into ${app}: the root layout has no <AuthProvider> around {children}:\n${layout}`);
     }
-    if (gate === "proxy") renameSync(path.join(dir, "middleware.ts"), path.join(dir, "proxy.ts"));
+    const gates = ["proxy.ts", "middleware.ts"].filter((file) => existsSync(path.join(dir, file)));
+    if (gates.join() !== gate) throw new Error(`init into ${app}: expected it to write ${gate}, found ${gates.join(", ") || "no gate"}`);
     written[app] = report.files.map((/** @type {{ path: string }} */ f) => f.path);
   }
   return written;

@@ -16,11 +16,12 @@ const PAGE_TEXT = "hello from a server component";
 /** The builds, each an app under bench/apps. */
 export const E2E_BUILDS = [
   { key: "plain", app: "plain", label: "no plugin (plain Next.js app)" },
-  { key: "readme", app: "readme", label: "this plugin as the README says, middleware.ts (edge)" },
-  { key: "proxy", app: "readme-proxy", label: "this plugin as the README says, proxy.ts (Node.js)" },
+  { key: "readme", app: "readme", label: "this plugin as the README says (init: proxy.ts, Node.js runtime)" },
+  { key: "edge", app: "readme-edge", label: "this plugin with init --edge (middleware.ts, edge runtime)" },
   { key: "auth0", app: "auth0", label: "nextjs-auth0 4 as its README says (proxy.ts, every path)" },
   { key: "authjs", app: "authjs", label: "next-auth 5 as its guide says (middleware.ts, SessionProvider)" },
-  { key: "empty", app: "empty-middleware", label: "an empty edge middleware on the README's matcher" },
+  { key: "empty_proxy", app: "empty-proxy", label: "an empty proxy.ts on the README's matcher" },
+  { key: "empty_edge", app: "empty-edge", label: "an empty edge middleware.ts on the README's matcher" },
 ];
 
 /**
@@ -34,42 +35,49 @@ export const CELLS = [
   { key: "auth0_static", build: "auth0", path: "/", cookie: false, page: "static" },
   { key: "readme_static", build: "readme", path: "/", cookie: false, page: "static" },
   { key: "plain_static", build: "plain", path: "/", cookie: false, page: "static" },
+  { key: "edge_static", build: "edge", path: "/", cookie: false, page: "static" },
+  { key: "empty_edge_static", build: "empty_edge", path: "/", cookie: false, page: "static" },
   { key: "authjs_static", build: "authjs", path: "/", cookie: false, page: "static" },
   { key: "auth0_protected", build: "auth0", path: "/protected", cookie: true, page: "protected" },
-  { key: "empty_protected", build: "empty", path: "/protected", cookie: true, page: "protected" },
-  { key: "readme_static_logged_in", build: "readme", path: "/", cookie: true, page: "static" },
   { key: "readme_protected", build: "readme", path: "/protected", cookie: true, page: "protected" },
-  { key: "proxy_protected", build: "proxy", path: "/protected", cookie: true, page: "protected" },
-  { key: "proxy_static_logged_in", build: "proxy", path: "/", cookie: true, page: "static" },
+  { key: "empty_proxy_protected", build: "empty_proxy", path: "/protected", cookie: true, page: "protected" },
+  { key: "readme_static_logged_in", build: "readme", path: "/", cookie: true, page: "static" },
+  { key: "edge_static_logged_in", build: "edge", path: "/", cookie: true, page: "static" },
+  { key: "edge_protected", build: "edge", path: "/protected", cookie: true, page: "protected" },
+  { key: "empty_edge_protected", build: "empty_edge", path: "/protected", cookie: true, page: "protected" },
   { key: "authjs_protected", build: "authjs", path: "/protected", cookie: true, page: "protected" },
   { key: "plain_dynamic_anonymous", build: "plain", path: "/dyn/cookies", cookie: false, page: "dynamic" },
   { key: "readme_dynamic_anonymous", build: "readme", path: "/dyn/user", cookie: false, page: "dynamic" },
+  { key: "edge_dynamic_anonymous", build: "edge", path: "/dyn/user", cookie: false, page: "dynamic" },
+  { key: "edge_dynamic_logged_in", build: "edge", path: "/dyn/user", cookie: true, page: "dynamic" },
   { key: "readme_dynamic_logged_in", build: "readme", path: "/dyn/user", cookie: true, page: "dynamic" },
   { key: "plain_dynamic_logged_in", build: "plain", path: "/dyn/cookies", cookie: true, page: "dynamic" },
-  { key: "proxy_dynamic_logged_in", build: "proxy", path: "/dyn/user", cookie: true, page: "dynamic" },
-  { key: "proxy_dynamic_anonymous", build: "proxy", path: "/dyn/user", cookie: false, page: "dynamic" },
-  { key: "proxy_static", build: "proxy", path: "/", cookie: false, page: "static" },
 ];
 
 /**
  * Ratios of req/s, [numerator cell, denominator cell], each taken within a round, then the median over rounds. Each
  * also has a `_cpu_ratio` twin: the denominator's server CPU per request ÷ the numerator's (so that, like req/s, above
  * 1 means the numerator is cheaper), which other work on the machine moves far less than req/s.
+ * "middleware" in a name is the README setup's gate (Next 16 calls it Proxy (Middleware)); `edge_` rows are init --edge.
  */
 export const RATIOS = {
   static_page_vs_no_plugin_ratio: ["readme_static", "plain_static"],
   dynamic_page_vs_cookies_anonymous_ratio: ["readme_dynamic_anonymous", "plain_dynamic_anonymous"],
   dynamic_page_vs_cookies_logged_in_ratio: ["readme_dynamic_logged_in", "plain_dynamic_logged_in"],
   middleware_protected_vs_unprotected_ratio: ["readme_protected", "readme_static_logged_in"],
-  proxy_protected_vs_unprotected_ratio: ["proxy_protected", "proxy_static_logged_in"],
-  proxy_vs_middleware_ratio: ["proxy_protected", "readme_protected"],
-  middleware_vs_empty_ratio: ["readme_protected", "empty_protected"],
+  middleware_vs_empty_ratio: ["readme_protected", "empty_proxy_protected"],
   middleware_vs_auth0_ratio: ["readme_protected", "auth0_protected"],
   middleware_vs_authjs_ratio: ["readme_protected", "authjs_protected"],
-  proxy_vs_auth0_ratio: ["proxy_protected", "auth0_protected"],
-  proxy_static_page_vs_no_plugin_ratio: ["proxy_static", "plain_static"],
-  proxy_dynamic_page_vs_cookies_anonymous_ratio: ["proxy_dynamic_anonymous", "plain_dynamic_anonymous"],
-  proxy_dynamic_page_vs_cookies_logged_in_ratio: ["proxy_dynamic_logged_in", "plain_dynamic_logged_in"],
+  proxy_vs_middleware_ratio: ["readme_protected", "edge_protected"],
+  edge_static_page_vs_no_plugin_ratio: ["edge_static", "plain_static"],
+  empty_edge_static_page_vs_no_plugin_ratio: ["empty_edge_static", "plain_static"],
+  edge_static_page_vs_empty_edge_ratio: ["edge_static", "empty_edge_static"],
+  edge_dynamic_page_vs_cookies_anonymous_ratio: ["edge_dynamic_anonymous", "plain_dynamic_anonymous"],
+  edge_dynamic_page_vs_cookies_logged_in_ratio: ["edge_dynamic_logged_in", "plain_dynamic_logged_in"],
+  edge_protected_vs_unprotected_ratio: ["edge_protected", "edge_static_logged_in"],
+  edge_vs_empty_edge_ratio: ["edge_protected", "empty_edge_protected"],
+  edge_vs_auth0_ratio: ["edge_protected", "auth0_protected"],
+  edge_vs_authjs_ratio: ["edge_protected", "authjs_protected"],
   auth0_static_page_vs_no_plugin_ratio: ["auth0_static", "plain_static"],
   authjs_static_page_vs_no_plugin_ratio: ["authjs_static", "plain_static"],
 };
@@ -105,7 +113,7 @@ async function staticPage(origin, what, path = "/", cookie = undefined) {
 /** Environment, a valid cookie and the checks of each build. @param {any} mint */
 function setups(mint) {
   const ours = (origin) => mint.oursCookie(COOKIE_SECRET, origin, SUB);
-  /** The README setup's gate, as middleware.ts or proxy.ts. @param {string} what */
+  /** The README setup's gate, as proxy.ts or (init --edge) middleware.ts. @param {string} what */
   const gateChecks = (what) => async (origin, cookie) => {
     const home = await staticPage(origin, what);
     check(home.setCookie.length === 0, `${what}: no Set-Cookie on the home page`);
@@ -120,6 +128,13 @@ function setups(mint) {
       check(refused.status === 307 && refused.location.includes("/auth/login"), `${what}: /protected with ${name} is sent to log in (got ${refused.status})`);
     }
   };
+  /** The gate's checks, then getUser()'s on the dynamic page. @param {string} what */
+  const userChecks = (what) => async (origin, cookie) => {
+    await gateChecks(what)(origin, cookie);
+    check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), `${what}: getUser() page: the valid cookie is read`);
+    check((await get(`${origin}/dyn/user`, tamper(cookie))).text.includes("nobody"), `${what}: getUser() page: a tampered cookie is not`);
+    check((await get(`${origin}/dyn/user`)).text.includes("nobody"), `${what}: getUser() page: anonymous`);
+  };
   return {
     plain: {
       env: () => ({}),
@@ -133,17 +148,12 @@ function setups(mint) {
     readme: {
       env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
       cookie: ours,
-      async check(origin, cookie) {
-        await gateChecks("README setup")(origin, cookie);
-        check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), "getUser() page: the valid cookie is read");
-        check((await get(`${origin}/dyn/user`, tamper(cookie))).text.includes("nobody"), "getUser() page: a tampered cookie is not");
-        check((await get(`${origin}/dyn/user`)).text.includes("nobody"), "getUser() page: anonymous");
-      },
+      check: userChecks("README setup (proxy.ts)"),
     },
-    proxy: {
+    edge: {
       env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
       cookie: ours,
-      check: gateChecks("README setup with proxy.ts"),
+      check: userChecks("init --edge (middleware.ts)"),
     },
     auth0: {
       env: (port) => ({
@@ -185,19 +195,26 @@ function setups(mint) {
         }
       },
     },
-    empty: {
+    empty_proxy: {
       env: () => ({}),
       cookie: ours,
-      check: (origin, cookie) => staticPage(origin, "empty middleware", "/protected", cookie),
+      check: (origin, cookie) => staticPage(origin, "empty proxy.ts", "/protected", cookie),
+    },
+    empty_edge: {
+      env: () => ({}),
+      cookie: ours,
+      check: (origin, cookie) => staticPage(origin, "empty edge middleware", "/protected", cookie),
     },
   };
 }
 
 /**
- * Every round starts all the builds (each checked first), measures every cell in CELLS order (reversed in even
- * rounds), and stops them: an idle `next start` costs nothing, so each ratio compares windows a few seconds apart.
+ * Starts every build once (each checked first: its edge sandbox, if any, starts then, as it would on a live site), loads
+ * every cell for `settings.warmup_first` seconds so each server's JIT has settled (a dynamic page needs about 10 s; cold,
+ * it costs half again as much CPU), then measures every cell in CELLS order (reversed in even rounds), each after a
+ * short warm-up of its own, so that each ratio compares windows a few seconds apart on warm servers.
  * @param {any} mint
- * @param {{ rounds: number, seconds: number, warmup: number, connections: number }} settings
+ * @param {{ rounds: number, seconds: number, warmup: number, warmup_first: number, connections: number }} settings
  * @param {number} deadline
  */
 export async function e2e(mint, settings, deadline) {
@@ -207,46 +224,51 @@ export async function e2e(mint, settings, deadline) {
   /** How each build served its home page: from the prerendered HTML, or rendered for the request. */
   /** @type {Record<string, { status: number, prerendered: boolean, cache_control: string | null }>} */
   const served = {};
-  for (let round = 1; round <= settings.rounds; round++) {
-    /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string }>} */
-    const running = new Map();
-    try {
-      for (const build of E2E_BUILDS) {
-        const s = setup[/** @type {keyof ReturnType<typeof setups>} */ (build.key)];
-        const server = await startApp(build.app, s.env);
-        running.set(build.key, { server, cookie: "" });
-        const cookie = /** @type {string} */ (await s.cookie(server.origin));
-        try {
-          await s.check(server.origin, cookie);
-        } catch (error) {
-          console.error(server.log());
-          throw error;
-        }
-        running.set(build.key, { server, cookie });
-        if (round === 1) {
-          const home = await get(`${server.origin}/`);
-          const prerender = home.headers.get("x-nextjs-prerender") ?? "";
-          served[build.key] = { status: home.status, prerendered: /\b1\b/.test(prerender), cache_control: home.headers.get("cache-control") };
-        }
+  /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string }>} */
+  const running = new Map();
+  try {
+    for (const build of E2E_BUILDS) {
+      const s = setup[/** @type {keyof ReturnType<typeof setups>} */ (build.key)];
+      const server = await startApp(build.app, s.env);
+      running.set(build.key, { server, cookie: "" });
+      const cookie = /** @type {string} */ (await s.cookie(server.origin));
+      try {
+        await s.check(server.origin, cookie);
+      } catch (error) {
+        console.error(server.log());
+        throw error;
       }
+      running.set(build.key, { server, cookie });
+      const home = await get(`${server.origin}/`);
+      const prerender = home.headers.get("x-nextjs-prerender") ?? "";
+      served[build.key] = { status: home.status, prerendered: /\b1\b/.test(prerender), cache_control: home.headers.get("cache-control") };
+    }
+    /** @param {Cell} cell */
+    const target = (cell) => {
+      const t = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(cell.build));
+      return { url: `${t.server.origin}${cell.path}`, cookie: cell.cookie ? t.cookie : undefined, server: t.server };
+    };
+    console.log(`  warming up every page for ${settings.warmup_first} s`);
+    for (const cell of CELLS) {
+      const { url, cookie } = target(cell);
+      await load(url, cookie, settings.warmup_first, settings.connections);
+    }
+    for (let round = 1; round <= settings.rounds; round++) {
       for (const cell of round % 2 ? CELLS : [...CELLS].reverse()) {
         if (Date.now() > deadline) throw new Error("deadline reached");
-        const target = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(cell.build));
-        const url = `${target.server.origin}${cell.path}`;
-        const sent = cell.cookie ? target.cookie : undefined;
-        // Every page is warmed up on its own: the first request through an edge middleware, for one, starts its sandbox.
-        await load(url, sent, settings.warmup, settings.connections);
-        const measured = await load(url, sent, settings.seconds, settings.connections, target.server.pgid);
+        const { url, cookie, server } = target(cell);
+        await load(url, cookie, settings.warmup, settings.connections);
+        const measured = await load(url, cookie, settings.seconds, settings.connections, server.pgid);
         if (measured.non2xx > 0 || measured.errors > 0) {
-          console.error(target.server.log());
+          console.error(server.log());
           throw new Error(`${cell.key}: ${measured.non2xx} non-2xx and ${measured.errors} errors under load`);
         }
         raw.push({ round, cell: cell.key, build: cell.build, path: cell.path, cookie: cell.cookie, ...measured });
         console.log(`  round ${round} ${cell.key.padEnd(26)} ${String(measured.rps).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  server ${measured.cpu_us} µs CPU/req  ${measured.bytes} B  machine busy ${measured.busy}`);
       }
-    } finally {
-      for (const { server } of running.values()) await server.stop();
     }
+  } finally {
+    for (const { server } of running.values()) await server.stop();
   }
   return { raw, served };
 }
@@ -297,9 +319,9 @@ export function e2eMetrics(raw, rounds, contendedCpu) {
     /** @type {number} */ (metrics["dynamic_page_vs_cookies_anonymous_cpu_ratio"]),
     /** @type {number} */ (metrics["dynamic_page_vs_cookies_logged_in_cpu_ratio"]),
   );
-  metrics["proxy_dynamic_page_vs_cookies_ratio"] = Math.min(
-    /** @type {number} */ (metrics["proxy_dynamic_page_vs_cookies_anonymous_ratio"]),
-    /** @type {number} */ (metrics["proxy_dynamic_page_vs_cookies_logged_in_ratio"]),
+  metrics["edge_dynamic_page_vs_cookies_ratio"] = Math.min(
+    /** @type {number} */ (metrics["edge_dynamic_page_vs_cookies_anonymous_ratio"]),
+    /** @type {number} */ (metrics["edge_dynamic_page_vs_cookies_logged_in_ratio"]),
   );
   return metrics;
 }

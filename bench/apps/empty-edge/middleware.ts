@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 
-// An edge middleware that does nothing, on the README's matcher: the floor for the gate on a protected page.
+// An edge middleware (middleware.ts) that does nothing, on the README's matcher: the floor for the gate on a protected page.
 export function middleware() {
   return NextResponse.next();
 }

@@ -1,0 +1,3 @@
+import { benchNextConfig } from "../next.config.shared.mjs";
+
+export default benchNextConfig;
