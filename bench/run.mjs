@@ -12,7 +12,7 @@
  *    measured interleaved round by round: the same small app without the plugin; set up as the README says (the
  *    packed package and its init: <AuthProvider> in the root layout, proxy.ts protecting /protected,
  *    instrumentation.ts, the auth routes), and the same with init --edge (middleware.ts, edge runtime);
- *    nextjs-auth0 4 and next-auth 5 set up as their own docs say; an empty proxy.ts and an empty edge middleware.ts.
+ *    nextjs-auth0 4 and next-auth 5 set up as their own docs say; the two README apps with their gate emptied.
  *    Their static, protected and dynamic pages under autocannon, anonymous and with a valid cookie minted by each
  *    library.
  * 3. With the local OpenID Provider and headless Chromium (harness/browser.mjs): the client JavaScript useUser() and

@@ -63,8 +63,9 @@ let packedTarball = "";
  * dependencies), then bench/templates/readme (pages only, no layout) with `npx streamlit-auth-nextjs init --protect
  * /protected` applied, which writes the root layout with <AuthProvider>, the gate as proxy.ts (Node.js runtime),
  * instrumentation.ts and the one-line auth route files. `readme-edge` is the same with `init --edge`, which writes the
- * gate as middleware.ts (edge runtime) instead. Generated on every run, so they always follow the package and init as
- * they are now.
+ * gate as middleware.ts (edge runtime) instead. `empty-proxy` and `empty-edge` are those two apps with the gate's
+ * function replaced by one that only calls `NextResponse.next()` (same file, same matcher): the floor of each gate,
+ * on the very same pages. Generated on every run, so they always follow the package and init as they are now.
  * @returns {Promise<Record<string, string[]>>} the files init wrote, per app
  */
 export async function generateReadmeApps() {
@@ -79,6 +80,8 @@ export async function generateReadmeApps() {
   for (const [app, gate] of /** @type {const} */ ([
     ["readme", "proxy.ts"],
     ["readme-edge", "middleware.ts"],
+    ["empty-proxy", "proxy.ts"],
+    ["empty-edge", "middleware.ts"],
   ])) {
     const dir = path.join(APPS, app);
     mkdirSync(dir, { recursive: true });
@@ -97,9 +100,22 @@ export async function generateReadmeApps() {
     }
     const gates = ["proxy.ts", "middleware.ts"].filter((file) => existsSync(path.join(dir, file)));
     if (gates.join() !== gate) throw new Error(`init into ${app}: expected it to write ${gate}, found ${gates.join(", ") || "no gate"}`);
+    if (app.startsWith("empty-")) emptyGate(path.join(dir, gate));
     written[app] = report.files.map((/** @type {{ path: string }} */ f) => f.path);
   }
   return written;
+}
+
+/** Replaces the gate init wrote by one that lets every request through, keeping its matcher. @param {string} file */
+function emptyGate(file) {
+  const source = readFileSync(file, "utf8");
+  const gate = "export default authMiddleware({ matcher: config.matcher });";
+  if (!source.includes(gate)) throw new Error(`${file}: init's gate no longer ends with ${gate}`);
+  const empty = source
+    .replace(/^import \{ authMiddleware \} from .*$/m, 'import { NextResponse } from "next/server";')
+    .replace(gate, "// The floor: the same file and matcher, a gate that does nothing.\nexport default function gate() {\n  return NextResponse.next();\n}");
+  if (empty.includes("authMiddleware")) throw new Error(`${file}: could not empty the gate:\n${empty}`);
+  writeFileSync(file, empty);
 }
 
 /** @param {string} dir @returns {string[]} */
@@ -119,7 +135,7 @@ function filesUnder(dir) {
 function buildInputsHash(app) {
   const hash = createHash("sha256");
   const inputs = [...filesUnder(path.join(APPS, app)), path.join(APPS, "next.config.shared.mjs"), path.join(BENCH, "package-lock.json")];
-  if (app.startsWith("readme") && packedTarball) inputs.push(packedTarball);
+  if ((app.startsWith("readme") || app.startsWith("empty-")) && packedTarball) inputs.push(packedTarball);
   for (const file of inputs) hash.update(path.relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
   return hash.digest("hex");
 }

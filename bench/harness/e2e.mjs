@@ -20,8 +20,8 @@ export const E2E_BUILDS = [
   { key: "edge", app: "readme-edge", label: "this plugin with init --edge (middleware.ts, edge runtime)" },
   { key: "auth0", app: "auth0", label: "nextjs-auth0 4 as its README says (proxy.ts, every path)" },
   { key: "authjs", app: "authjs", label: "next-auth 5 as its guide says (middleware.ts, SessionProvider)" },
-  { key: "empty_proxy", app: "empty-proxy", label: "an empty proxy.ts on the README's matcher" },
-  { key: "empty_edge", app: "empty-edge", label: "an empty edge middleware.ts on the README's matcher" },
+  { key: "empty_proxy", app: "empty-proxy", label: "the README setup with an empty proxy.ts (same matcher)" },
+  { key: "empty_edge", app: "empty-edge", label: "init --edge with an empty middleware.ts (same matcher)" },
 ];
 
 /**
@@ -35,6 +35,7 @@ export const CELLS = [
   { key: "auth0_static", build: "auth0", path: "/", cookie: false, page: "static" },
   { key: "readme_static", build: "readme", path: "/", cookie: false, page: "static" },
   { key: "plain_static", build: "plain", path: "/", cookie: false, page: "static" },
+  { key: "empty_proxy_static", build: "empty_proxy", path: "/", cookie: false, page: "static" },
   { key: "edge_static", build: "edge", path: "/", cookie: false, page: "static" },
   { key: "empty_edge_static", build: "empty_edge", path: "/", cookie: false, page: "static" },
   { key: "authjs_static", build: "authjs", path: "/", cookie: false, page: "static" },
@@ -69,6 +70,8 @@ export const RATIOS = {
   middleware_vs_auth0_ratio: ["readme_protected", "auth0_protected"],
   middleware_vs_authjs_ratio: ["readme_protected", "authjs_protected"],
   proxy_vs_middleware_ratio: ["readme_protected", "edge_protected"],
+  static_page_vs_empty_gate_ratio: ["readme_static", "empty_proxy_static"],
+  empty_gate_static_page_vs_no_plugin_ratio: ["empty_proxy_static", "plain_static"],
   edge_static_page_vs_no_plugin_ratio: ["edge_static", "plain_static"],
   empty_edge_static_page_vs_no_plugin_ratio: ["empty_edge_static", "plain_static"],
   edge_static_page_vs_empty_edge_ratio: ["edge_static", "empty_edge_static"],
@@ -196,12 +199,12 @@ function setups(mint) {
       },
     },
     empty_proxy: {
-      env: () => ({}),
+      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
       cookie: ours,
       check: (origin, cookie) => staticPage(origin, "empty proxy.ts", "/protected", cookie),
     },
     empty_edge: {
-      env: () => ({}),
+      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
       cookie: ours,
       check: (origin, cookie) => staticPage(origin, "empty edge middleware", "/protected", cookie),
     },

@@ -1,3 +1,0 @@
-import { benchNextConfig } from "../next.config.shared.mjs";
-
-export default benchNextConfig;
