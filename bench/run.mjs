@@ -8,8 +8,8 @@
  *    fresh one each time, beside next-auth's `decode`, nextjs-auth0's `decrypt` and the WebCrypto floor; the gate's own
  *    µs per request with a valid cookie beside an empty middleware (bench/src/gate.ts); and
  *    (bench/sessions.mjs) µs per getAccessToken() with a valid token, and the provider requests of one refresh.
- * 2. End to end (harness/e2e.mjs): `next build` + `next start` of seven apps, all started once and warmed up, then
- *    measured interleaved round by round: the same small app without the plugin; set up as the README says (the
+ * 2. End to end (harness/e2e.mjs): `next build` + `next start` of seven apps, started afresh and warmed up every round, then
+ *    measured interleaved: the same small app without the plugin; set up as the README says (the
  *    packed package and its init: <AuthProvider> in the root layout, proxy.ts protecting /protected,
  *    instrumentation.ts, the auth routes), and the same with init --edge (middleware.ts, edge runtime);
  *    nextjs-auth0 4 and next-auth 5 set up as their own docs say; the two README apps with their gate emptied.
@@ -19,8 +19,8 @@
  *    <AuthProvider> add (gzip), the requests they make on a page rendered per request and on a static page, the
  *    requests the server makes to the provider per warm login, and the time of a full login.
  *
- * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round), BENCH_WARMUP_FIRST (10, every page
- * once before the first round), BENCH_WARMUP (1, before each page in every round),
+ * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round), BENCH_WARMUP_FIRST (6, every page
+ * once per round, after the servers start), BENCH_WARMUP (1, before each page in every round),
  * BENCH_CONNECTIONS (10), BENCH_LOGINS (8), MICRO_OPS (1000), MICRO_ROUNDS (7), BENCH_ONLY (comma list of:
  * micro,e2e,client,login), BENCH_REBUILD=1 (rebuild apps even when their inputs did not change),
  * BENCH_DEADLINE_MINUTES (40), CHROMIUM_PATH.
@@ -45,7 +45,7 @@ const num = (name, fallback) => {
 const SETTINGS = {
   rounds: num("BENCH_ROUNDS", DEFAULT_ROUNDS),
   seconds: num("BENCH_SECONDS", DEFAULT_SECONDS),
-  warmup_first: num("BENCH_WARMUP_FIRST", 10),
+  warmup_first: num("BENCH_WARMUP_FIRST", 6),
   warmup: num("BENCH_WARMUP", 1),
   connections: num("BENCH_CONNECTIONS", 10),
   /** A round whose windows saw the machine busier than this (other work beside the benchmark) is "contended". */
@@ -134,7 +134,7 @@ async function main() {
   }
 
   if (ONLY.has("e2e")) {
-    console.log(`\n[2] end to end: ${E2E_BUILDS.length} builds, every page warmed up ${SETTINGS.warmup_first} s, then ${SETTINGS.rounds} rounds of ${SETTINGS.warmup} s + ${SETTINGS.seconds} s per page, ${SETTINGS.connections} connections`);
+    console.log(`\n[2] end to end: ${E2E_BUILDS.length} builds, ${SETTINGS.rounds} rounds, each: start, every page warmed up ${SETTINGS.warmup_first} s, then ${SETTINGS.warmup} s + ${SETTINGS.seconds} s per page, ${SETTINGS.connections} connections`);
     const { raw, served } = await e2e(mint, SETTINGS, DEADLINE);
     rawResults["e2e"] = raw;
     rawResults["home_page_served"] = served;

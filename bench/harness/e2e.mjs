@@ -212,10 +212,12 @@ function setups(mint) {
 }
 
 /**
- * Starts every build once (each checked first: its edge sandbox, if any, starts then, as it would on a live site), loads
- * every cell for `settings.warmup_first` seconds so each server's JIT has settled (a dynamic page needs about 10 s; cold,
- * it costs half again as much CPU), then measures every cell in CELLS order (reversed in even rounds), each after a
- * short warm-up of its own, so that each ratio compares windows a few seconds apart on warm servers.
+ * Every round starts every build (each checked first: its edge sandbox, if any, starts then, as it would on a live
+ * site), loads every cell for `settings.warmup_first` seconds so that each server's JIT has settled (a dynamic page
+ * needs about 10 s of load; cold, it costs half again as much CPU) and each server has served all its pages, then
+ * measures every cell in CELLS order (reversed in even rounds), each after a short warm-up of its own, and stops them.
+ * Fresh processes every round, because two `next start` processes of the same build settle at speeds up to 5 % apart:
+ * the median over rounds is then over processes too.
  * @param {any} mint
  * @param {{ rounds: number, seconds: number, warmup: number, warmup_first: number, connections: number }} settings
  * @param {number} deadline
@@ -227,36 +229,38 @@ export async function e2e(mint, settings, deadline) {
   /** How each build served its home page: from the prerendered HTML, or rendered for the request. */
   /** @type {Record<string, { status: number, prerendered: boolean, cache_control: string | null }>} */
   const served = {};
-  /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string }>} */
-  const running = new Map();
-  try {
-    for (const build of E2E_BUILDS) {
-      const s = setup[/** @type {keyof ReturnType<typeof setups>} */ (build.key)];
-      const server = await startApp(build.app, s.env);
-      running.set(build.key, { server, cookie: "" });
-      const cookie = /** @type {string} */ (await s.cookie(server.origin));
-      try {
-        await s.check(server.origin, cookie);
-      } catch (error) {
-        console.error(server.log());
-        throw error;
+  for (let round = 1; round <= settings.rounds; round++) {
+    /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string }>} */
+    const running = new Map();
+    try {
+      for (const build of E2E_BUILDS) {
+        const s = setup[/** @type {keyof ReturnType<typeof setups>} */ (build.key)];
+        const server = await startApp(build.app, s.env);
+        running.set(build.key, { server, cookie: "" });
+        const cookie = /** @type {string} */ (await s.cookie(server.origin));
+        try {
+          await s.check(server.origin, cookie);
+        } catch (error) {
+          console.error(server.log());
+          throw error;
+        }
+        running.set(build.key, { server, cookie });
+        if (round === 1) {
+          const home = await get(`${server.origin}/`);
+          const prerender = home.headers.get("x-nextjs-prerender") ?? "";
+          served[build.key] = { status: home.status, prerendered: /\b1\b/.test(prerender), cache_control: home.headers.get("cache-control") };
+        }
       }
-      running.set(build.key, { server, cookie });
-      const home = await get(`${server.origin}/`);
-      const prerender = home.headers.get("x-nextjs-prerender") ?? "";
-      served[build.key] = { status: home.status, prerendered: /\b1\b/.test(prerender), cache_control: home.headers.get("cache-control") };
-    }
-    /** @param {Cell} cell */
-    const target = (cell) => {
-      const t = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(cell.build));
-      return { url: `${t.server.origin}${cell.path}`, cookie: cell.cookie ? t.cookie : undefined, server: t.server };
-    };
-    console.log(`  warming up every page for ${settings.warmup_first} s`);
-    for (const cell of CELLS) {
-      const { url, cookie } = target(cell);
-      await load(url, cookie, settings.warmup_first, settings.connections);
-    }
-    for (let round = 1; round <= settings.rounds; round++) {
+      /** @param {Cell} cell */
+      const target = (cell) => {
+        const t = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(cell.build));
+        return { url: `${t.server.origin}${cell.path}`, cookie: cell.cookie ? t.cookie : undefined, server: t.server };
+      };
+      console.log(`  round ${round}: warming up every page for ${settings.warmup_first} s`);
+      for (const cell of CELLS) {
+        const { url, cookie } = target(cell);
+        await load(url, cookie, settings.warmup_first, settings.connections);
+      }
       for (const cell of round % 2 ? CELLS : [...CELLS].reverse()) {
         if (Date.now() > deadline) throw new Error("deadline reached");
         const { url, cookie, server } = target(cell);
@@ -269,9 +273,9 @@ export async function e2e(mint, settings, deadline) {
         raw.push({ round, cell: cell.key, build: cell.build, path: cell.path, cookie: cell.cookie, ...measured });
         console.log(`  round ${round} ${cell.key.padEnd(26)} ${String(measured.rps).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  server ${measured.cpu_us} µs CPU/req  ${measured.bytes} B  machine busy ${measured.busy}`);
       }
+    } finally {
+      for (const { server } of running.values()) await server.stop();
     }
-  } finally {
-    for (const { server } of running.values()) await server.stop();
   }
   return { raw, served };
 }
