@@ -25,6 +25,14 @@ export const E2E_BUILDS = [
 ];
 
 /**
+ * Pages a build serves in every round's warm-up without a cell of their own: the emptied-gate apps render their
+ * dynamic page (`getUser()`, logged in and not) as the README apps do, so that their processes are in the same state
+ * (the storages Next enables for a dynamic render slow every later request).
+ * @type {Record<string, string[]>}
+ */
+const WARMED_ONLY = { empty_proxy: ["/dyn/user"], empty_edge: ["/dyn/user"] };
+
+/**
  * What is measured: a page of a build, anonymous or with that build's valid cookie.
  * `/` and `/protected` are the same one-line static page; only the matcher (or the peer's own rule) protects the latter.
  * Measured in this order (reversed every other round), so that the cells a ratio compares run close together in time.
@@ -201,12 +209,18 @@ function setups(mint) {
     empty_proxy: {
       env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
       cookie: ours,
-      check: (origin, cookie) => staticPage(origin, "empty proxy.ts", "/protected", cookie),
+      async check(origin, cookie) {
+        await staticPage(origin, "empty proxy.ts", "/protected", cookie);
+        check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), "empty proxy.ts: getUser() page: the valid cookie is read");
+      },
     },
     empty_edge: {
       env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
       cookie: ours,
-      check: (origin, cookie) => staticPage(origin, "empty edge middleware", "/protected", cookie),
+      async check(origin, cookie) {
+        await staticPage(origin, "empty edge middleware", "/protected", cookie);
+        check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), "empty edge middleware: getUser() page: the valid cookie is read");
+      },
     },
   };
 }
@@ -260,6 +274,12 @@ export async function e2e(mint, settings, deadline) {
       for (const cell of CELLS) {
         const { url, cookie } = target(cell);
         await load(url, cookie, settings.warmup_first, settings.connections);
+      }
+      for (const [build, paths] of Object.entries(WARMED_ONLY)) {
+        const t = running.get(build);
+        for (const page of t ? paths : []) {
+          for (const cookie of [undefined, t?.cookie]) await load(`${t?.server.origin}${page}`, cookie, settings.warmup_first / 2, settings.connections);
+        }
       }
       for (const cell of round % 2 ? CELLS : [...CELLS].reverse()) {
         if (Date.now() > deadline) throw new Error("deadline reached");
