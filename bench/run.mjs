@@ -67,6 +67,24 @@ function versionOf(pkgDir) {
   }
 }
 
+/**
+ * Runs one of the in-process benchmarks (bench/src/*.ts, bundled into bench/.out) and records each case's median µs
+ * in `metrics` as `<case>_us`. @param {string} script @param {Record<string, unknown>} metrics
+ */
+async function microCases(script, metrics) {
+  const out = await run(process.execPath, [path.join(OUT, script)], {
+    env: { ...process.env, MICRO_OPS: String(SETTINGS.micro_ops), MICRO_ROUNDS: String(SETTINGS.micro_rounds) },
+    timeoutMs: 5 * 60_000,
+  });
+  const result = JSON.parse(out.trim().split("\n").at(-1) ?? "{}");
+  for (const [name, value] of Object.entries(result.cases)) {
+    const { median: us, rounds } = /** @type {{ median: number, rounds: number[] }} */ (value);
+    metrics[`${name}_us`] = us;
+    console.log(`  ${name.padEnd(22)} ${String(us).padStart(8)}  (rounds ${rounds.join(" ")})`);
+  }
+  return result;
+}
+
 async function main() {
   const started = Date.now();
   await ensureDependencies();
@@ -88,29 +106,9 @@ async function main() {
 
   if (ONLY.has("micro")) {
     console.log("\n[1] identity cookie → user, in process (µs per call, median of rounds)");
-    const out = await run(process.execPath, [path.join(OUT, "micro.mjs")], {
-      env: { ...process.env, MICRO_OPS: String(SETTINGS.micro_ops), MICRO_ROUNDS: String(SETTINGS.micro_rounds) },
-      timeoutMs: 5 * 60_000,
-    });
-    const micro = JSON.parse(out.trim().split("\n").at(-1) ?? "{}");
-    rawResults["micro"] = micro;
-    for (const [name, value] of Object.entries(micro.cases)) {
-      const { median: us, rounds } = /** @type {{ median: number, rounds: number[] }} */ (value);
-      metrics[`${name}_us`] = us;
-      console.log(`  ${name.padEnd(22)} ${String(us).padStart(8)}  (rounds ${rounds.join(" ")})`);
-    }
+    rawResults["micro"] = await microCases("micro.mjs", metrics);
     // The gate's own work on a protected path with a valid cookie, beside an empty middleware (bench/src/gate.ts).
-    const gateOut = await run(process.execPath, [path.join(OUT, "gate.mjs")], {
-      env: { ...process.env, MICRO_OPS: String(SETTINGS.micro_ops), MICRO_ROUNDS: String(SETTINGS.micro_rounds) },
-      timeoutMs: 5 * 60_000,
-    });
-    const gate = JSON.parse(gateOut.trim().split("\n").at(-1) ?? "{}");
-    rawResults["gate_micro"] = gate;
-    for (const [name, value] of Object.entries(gate.cases)) {
-      const { median: us, rounds } = /** @type {{ median: number, rounds: number[] }} */ (value);
-      metrics[`${name}_us`] = us;
-      console.log(`  ${name.padEnd(22)} ${String(us).padStart(8)}  (rounds ${rounds.join(" ")})`);
-    }
+    rawResults["gate_micro"] = await microCases("gate.mjs", metrics);
     // getAccessToken() with a valid token, and the provider requests of one refresh (bench/sessions.mjs).
     const sessions = await sessionRows({ out: OUT, ops: SETTINGS.micro_ops, rounds: SETTINGS.micro_rounds });
     rawResults["sessions"] = sessions.raw;

@@ -124,6 +124,8 @@ async function staticPage(origin, what, path = "/", cookie = undefined) {
 /** Environment, a valid cookie and the checks of each build. @param {any} mint */
 function setups(mint) {
   const ours = (origin) => mint.oursCookie(COOKIE_SECRET, origin, SUB);
+  /** Our config, for an app on `port`. @param {number} port */
+  const oursEnv = (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) });
   /** The README setup's gate, as proxy.ts or (init --edge) middleware.ts. @param {string} what */
   const gateChecks = (what) => async (origin, cookie) => {
     const home = await staticPage(origin, what);
@@ -146,6 +148,11 @@ function setups(mint) {
     check((await get(`${origin}/dyn/user`, tamper(cookie))).text.includes("nobody"), `${what}: getUser() page: a tampered cookie is not`);
     check((await get(`${origin}/dyn/user`)).text.includes("nobody"), `${what}: getUser() page: anonymous`);
   };
+  /** The emptied gate lets /protected through; the app's getUser() still reads the cookie. @param {string} what */
+  const emptyGateChecks = (what) => async (origin, cookie) => {
+    await staticPage(origin, what, "/protected", cookie);
+    check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), `${what}: getUser() page: the valid cookie is read`);
+  };
   return {
     plain: {
       env: () => ({}),
@@ -156,16 +163,8 @@ function setups(mint) {
         check((await get(`${origin}/dyn/cookies`)).text.includes("nobody"), "plain: /dyn/cookies without a cookie");
       },
     },
-    readme: {
-      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
-      cookie: ours,
-      check: userChecks("README setup (proxy.ts)"),
-    },
-    edge: {
-      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
-      cookie: ours,
-      check: userChecks("init --edge (middleware.ts)"),
-    },
+    readme: { env: oursEnv, cookie: ours, check: userChecks("README setup (proxy.ts)") },
+    edge: { env: oursEnv, cookie: ours, check: userChecks("init --edge (middleware.ts)") },
     auth0: {
       env: (port) => ({
         AUTH0_DOMAIN: "bench.example.auth0.com",
@@ -206,22 +205,8 @@ function setups(mint) {
         }
       },
     },
-    empty_proxy: {
-      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
-      cookie: ours,
-      async check(origin, cookie) {
-        await staticPage(origin, "empty proxy.ts", "/protected", cookie);
-        check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), "empty proxy.ts: getUser() page: the valid cookie is read");
-      },
-    },
-    empty_edge: {
-      env: (port) => ({ AUTH_SECRETS: configToml(`http://127.0.0.1:${port}`) }),
-      cookie: ours,
-      async check(origin, cookie) {
-        await staticPage(origin, "empty edge middleware", "/protected", cookie);
-        check((await get(`${origin}/dyn/user`, cookie)).text.includes(SUB), "empty edge middleware: getUser() page: the valid cookie is read");
-      },
-    },
+    empty_proxy: { env: oursEnv, cookie: ours, check: emptyGateChecks("empty proxy.ts") },
+    empty_edge: { env: oursEnv, cookie: ours, check: emptyGateChecks("empty edge middleware") },
   };
 }
 
@@ -276,9 +261,9 @@ export async function e2e(mint, settings, deadline) {
         await load(url, cookie, settings.warmup_first, settings.connections);
       }
       for (const [build, paths] of Object.entries(WARMED_ONLY)) {
-        const t = running.get(build);
-        for (const page of t ? paths : []) {
-          for (const cookie of [undefined, t?.cookie]) await load(`${t?.server.origin}${page}`, cookie, settings.warmup_first / 2, settings.connections);
+        const { server, cookie } = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(build));
+        for (const page of paths) {
+          for (const sent of [undefined, cookie]) await load(`${server.origin}${page}`, sent, settings.warmup_first / 2, settings.connections);
         }
       }
       for (const cell of round % 2 ? CELLS : [...CELLS].reverse()) {
