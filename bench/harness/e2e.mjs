@@ -308,19 +308,23 @@ export function e2eMetrics(raw, rounds, contendedCpu) {
     metrics[`e2e_${cell.key}_bytes`] = median(rows(cell.key).map((r) => r["bytes"] ?? NaN));
   }
   /** @param {string} a @param {string} b @param {(x: Record<string, any>, y: Record<string, any>) => number} ratio */
-  const paired = (a, b, ratio = (x, y) => x["rps"] / y["rps"]) => {
+  const perRound = (a, b, ratio = (x, y) => x["rps"] / y["rps"]) => {
     const ratios = [];
     for (const r of used) {
       const x = raw.find((row) => row["round"] === r && row["cell"] === a);
       const y = raw.find((row) => row["round"] === r && row["cell"] === b);
       if (x && y) ratios.push(ratio(x, y));
     }
-    return round(median(ratios.filter(Number.isFinite)), 3);
+    return ratios.filter(Number.isFinite);
   };
+  /** @param {string} a @param {string} b @param {(x: Record<string, any>, y: Record<string, any>) => number} [ratio] */
+  const paired = (a, b, ratio) => round(median(perRound(a, b, ratio)), 3);
   /** @param {Record<string, any>} x @param {Record<string, any>} y */
   const cpuRatio = (x, y) => (x["cpu_us"] > 0 && y["cpu_us"] > 0 ? y["cpu_us"] / x["cpu_us"] : NaN);
   for (const [name, [a, b]] of Object.entries(RATIOS)) {
     metrics[name] = paired(a, b);
+    // The ratio of each round, in round order: how far apart the rounds were (processes of one build differ by a few %).
+    metrics[`${name}_rounds`] = perRound(a, b).map((x) => round(x, 3));
     metrics[name.replace(/_ratio$/, "_cpu_ratio")] = paired(a, b, cpuRatio);
   }
   for (const cell of CELLS) metrics[`e2e_${cell.key}_vs_plain`] = paired(cell.key, plainCounterpart(cell));

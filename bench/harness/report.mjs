@@ -74,6 +74,16 @@ export const DEFAULT_SECONDS = 5;
 /** @param {unknown} v */
 const show = (v) => (v === undefined || v === null || (typeof v === "number" && !Number.isFinite(v)) ? "–" : String(v));
 
+/**
+ * A ratio with the lowest and highest of its rounds, when the run has them: `0.948 (0.918–0.972)`.
+ * @param {Record<string, unknown>} m @param {string} name @param {unknown} value
+ */
+function withRounds(m, name, value) {
+  const rounds = m[`${name}_rounds`];
+  if (!Array.isArray(rounds) || rounds.length < 2) return show(value);
+  return `${show(value)} (${Math.min(...rounds)}–${Math.max(...rounds)})`;
+}
+
 /** The table of rows: [metric, value, target, met, what]. @param {any} report */
 export function resultRows(report) {
   const m = report.metrics;
@@ -83,9 +93,9 @@ export function resultRows(report) {
     const t = report.targets[row.name];
     if (!t) continue;
     const target = row.name === "identity_read_cold_us" ? `≤ ${show(m["authjs_decode_us"])} (authjs_decode_us)` : row.target;
-    rows.push([row.name, show(t.value), target, t.met === null ? "" : t.met ? "met" : "MISSED", row.what]);
+    rows.push([row.name, withRounds(m, row.name, t.value), target, t.met === null ? "" : t.met ? "met" : "MISSED", row.what]);
   }
-  for (const row of INFO_ROWS) if (m[row.name] !== undefined) rows.push([row.name, show(m[row.name]), "", "", row.what]);
+  for (const row of INFO_ROWS) if (m[row.name] !== undefined) rows.push([row.name, withRounds(m, row.name, m[row.name]), "", "", row.what]);
   return rows;
 }
 
@@ -203,6 +213,7 @@ export function markdown(report) {
       parts.push("The server's CPU time per request (user + system of the `next start` process group over the window ÷ its requests) and the response size, median of the rounds:", "", markdownTable(cpu.header, cpu.rows), "");
     }
   }
+  parts.push("A ratio's value is the median of the ratios taken within each round; in brackets, the lowest and the highest round.", "");
   parts.push(markdownTable(["metric", "value", "target", "", "what it measures"], resultRows(report).map((r) => [`\`${r[0]}\``, r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? ""])), "");
   if (report.raw?.builds?.readme) {
     const { header, rows } = buildRows(report);
