@@ -250,9 +250,11 @@ export async function e2e(mint, settings, deadline) {
           served[build.key] = { status: home.status, prerendered: /\b1\b/.test(prerender), cache_control: home.headers.get("cache-control") };
         }
       }
+      /** @param {string} build */
+      const started = (build) => /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(build));
       /** @param {Cell} cell */
       const target = (cell) => {
-        const t = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(cell.build));
+        const t = started(cell.build);
         return { url: `${t.server.origin}${cell.path}`, cookie: cell.cookie ? t.cookie : undefined, server: t.server };
       };
       console.log(`  round ${round}: warming up every page for ${settings.warmup_first} s`);
@@ -261,7 +263,7 @@ export async function e2e(mint, settings, deadline) {
         await load(url, cookie, settings.warmup_first, settings.connections);
       }
       for (const [build, paths] of Object.entries(WARMED_ONLY)) {
-        const { server, cookie } = /** @type {{ server: Awaited<ReturnType<typeof startApp>>, cookie: string }} */ (running.get(build));
+        const { server, cookie } = started(build);
         for (const page of paths) {
           for (const sent of [undefined, cookie]) await load(`${server.origin}${page}`, sent, settings.warmup_first / 2, settings.connections);
         }
@@ -322,9 +324,10 @@ export function e2eMetrics(raw, rounds, contendedCpu) {
   /** @param {Record<string, any>} x @param {Record<string, any>} y */
   const cpuRatio = (x, y) => (x["cpu_us"] > 0 && y["cpu_us"] > 0 ? y["cpu_us"] / x["cpu_us"] : NaN);
   for (const [name, [a, b]] of Object.entries(RATIOS)) {
-    metrics[name] = paired(a, b);
+    const rounds = perRound(a, b);
+    metrics[name] = round(median(rounds), 3);
     // The ratio of each round, in round order: how far apart the rounds were (processes of one build differ by a few %).
-    metrics[`${name}_rounds`] = perRound(a, b).map((x) => round(x, 3));
+    metrics[`${name}_rounds`] = rounds.map((x) => round(x, 3));
     metrics[name.replace(/_ratio$/, "_cpu_ratio")] = paired(a, b, cpuRatio);
   }
   for (const cell of CELLS) metrics[`e2e_${cell.key}_vs_plain`] = paired(cell.key, plainCounterpart(cell));
