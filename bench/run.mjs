@@ -20,7 +20,8 @@
  *    requests the server makes to the provider per warm login, and the time of a full login.
  *
  * Settings (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round), BENCH_WARMUP_FIRST (6, every page
- * once per round, after the servers start), BENCH_WARMUP (1, before each page in every round),
+ * once per round, after the servers start), BENCH_WARMUP and BENCH_WARMUP_MAX (3 and 10: before each page in every
+ * round, load until the server's CPU per request stops falling, for at least and at most this many seconds),
  * BENCH_CONNECTIONS (10), BENCH_LOGINS (8), MICRO_OPS (1000), MICRO_ROUNDS (7), BENCH_ONLY (comma list of:
  * micro,e2e,client,login), BENCH_REBUILD=1 (rebuild apps even when their inputs did not change),
  * BENCH_DEADLINE_MINUTES (40), CHROMIUM_PATH.
@@ -46,7 +47,8 @@ const SETTINGS = {
   rounds: num("BENCH_ROUNDS", DEFAULT_ROUNDS),
   seconds: num("BENCH_SECONDS", DEFAULT_SECONDS),
   warmup_first: num("BENCH_WARMUP_FIRST", 6),
-  warmup: num("BENCH_WARMUP", 1),
+  warmup: num("BENCH_WARMUP", 3),
+  warmup_max: num("BENCH_WARMUP_MAX", 10),
   connections: num("BENCH_CONNECTIONS", 10),
   /** A round whose windows saw the machine busier than this (other work beside the benchmark) is "contended". */
   contended_cpu: num("BENCH_CONTENDED_CPU", 0.8),
@@ -132,7 +134,7 @@ async function main() {
   }
 
   if (ONLY.has("e2e")) {
-    console.log(`\n[2] end to end: ${E2E_BUILDS.length} builds, ${SETTINGS.rounds} rounds, each: start, every page warmed up ${SETTINGS.warmup_first} s, then ${SETTINGS.warmup} s + ${SETTINGS.seconds} s per page, ${SETTINGS.connections} connections`);
+    console.log(`\n[2] end to end: ${E2E_BUILDS.length} builds, ${SETTINGS.rounds} rounds, each: start, every page warmed up ${SETTINGS.warmup_first} s, then ${SETTINGS.warmup}–${SETTINGS.warmup_max} s until settled + ${SETTINGS.seconds} s per page, ${SETTINGS.connections} connections`);
     const { raw, served } = await e2e(mint, SETTINGS, DEADLINE);
     rawResults["e2e"] = raw;
     rawResults["home_page_served"] = served;

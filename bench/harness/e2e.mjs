@@ -4,7 +4,7 @@
  * autocannon against their pages one at a time, anonymous or with a valid cookie minted by that build's own library.
  * Each build's checks (valid cookie accepted; missing, tampered or foreign one not) run before it is measured.
  */
-import { check, get, load, median, round, tamper } from "./measure.mjs";
+import { check, get, load, median, round, settle, tamper } from "./measure.mjs";
 import { startApp } from "./process.mjs";
 
 export const COOKIE_SECRET = "bench-cookie-secret-0123456789-abcdefghijklmnop";
@@ -14,14 +14,15 @@ export const SUB = "110169484474386276334";
 const PAGE_TEXT = "hello from a server component";
 
 /** The builds, each an app under bench/apps. */
+/** Started in this order in odd rounds and in the reverse order in even ones (see `e2e`). */
 export const E2E_BUILDS = [
   { key: "plain", app: "plain", label: "no plugin (plain Next.js app)" },
   { key: "readme", app: "readme", label: "this plugin as the README says (init: proxy.ts, Node.js runtime)" },
+  { key: "empty_proxy", app: "empty-proxy", label: "the README setup with an empty proxy.ts (same matcher)" },
   { key: "edge", app: "readme-edge", label: "this plugin with init --edge (middleware.ts, edge runtime)" },
+  { key: "empty_edge", app: "empty-edge", label: "init --edge with an empty middleware.ts (same matcher)" },
   { key: "auth0", app: "auth0", label: "nextjs-auth0 4 as its README says (proxy.ts, every path)" },
   { key: "authjs", app: "authjs", label: "next-auth 5 as its guide says (middleware.ts, SessionProvider)" },
-  { key: "empty_proxy", app: "empty-proxy", label: "the README setup with an empty proxy.ts (same matcher)" },
-  { key: "empty_edge", app: "empty-edge", label: "init --edge with an empty middleware.ts (same matcher)" },
 ];
 
 /**
@@ -214,11 +215,15 @@ function setups(mint) {
  * Every round starts every build (each checked first: its edge sandbox, if any, starts then, as it would on a live
  * site), loads every cell for `settings.warmup_first` seconds so that each server's JIT has settled (a dynamic page
  * needs about 10 s of load; cold, it costs half again as much CPU) and each server has served all its pages, then
- * measures every cell in CELLS order (reversed in even rounds), each after a short warm-up of its own, and stops them.
+ * measures every cell in CELLS order (reversed in even rounds), each once its server's CPU per request has settled under
+ * that cell's own load (see `settle`), and stops them.
  * Fresh processes every round, because two `next start` processes of the same build settle at speeds up to 5 % apart:
- * the median over rounds is then over processes too.
+ * the median over rounds is then over processes too. The builds start in the reverse order every other round: three
+ * processes of the same build, started one after the other, served 1.04 and 1.12 times the first one's req/s in one
+ * measured run of 4 rounds (and within 3 % of it in the next), so a fixed order could favour one side of a ratio in
+ * every round.
  * @param {any} mint
- * @param {{ rounds: number, seconds: number, warmup: number, warmup_first: number, connections: number }} settings
+ * @param {{ rounds: number, seconds: number, warmup: number, warmup_max: number, warmup_first: number, connections: number }} settings
  * @param {number} deadline
  */
 export async function e2e(mint, settings, deadline) {
@@ -232,7 +237,7 @@ export async function e2e(mint, settings, deadline) {
     /** @type {Map<string, { server: Awaited<ReturnType<typeof startApp>>, cookie: string }>} */
     const running = new Map();
     try {
-      for (const build of E2E_BUILDS) {
+      for (const build of round % 2 ? E2E_BUILDS : [...E2E_BUILDS].reverse()) {
         const s = setup[/** @type {keyof ReturnType<typeof setups>} */ (build.key)];
         const server = await startApp(build.app, s.env);
         running.set(build.key, { server, cookie: "" });
@@ -271,14 +276,14 @@ export async function e2e(mint, settings, deadline) {
       for (const cell of round % 2 ? CELLS : [...CELLS].reverse()) {
         if (Date.now() > deadline) throw new Error("deadline reached");
         const { url, cookie, server } = target(cell);
-        await load(url, cookie, settings.warmup, settings.connections);
+        const warmed = await settle(url, cookie, settings.connections, server.pgid, settings.warmup, settings.warmup_max);
         const measured = await load(url, cookie, settings.seconds, settings.connections, server.pgid);
         if (measured.non2xx > 0 || measured.errors > 0) {
           console.error(server.log());
           throw new Error(`${cell.key}: ${measured.non2xx} non-2xx and ${measured.errors} errors under load`);
         }
-        raw.push({ round, cell: cell.key, build: cell.build, path: cell.path, cookie: cell.cookie, ...measured });
-        console.log(`  round ${round} ${cell.key.padEnd(26)} ${String(measured.rps).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  server ${measured.cpu_us} µs CPU/req  ${measured.bytes} B  machine busy ${measured.busy}`);
+        raw.push({ round, cell: cell.key, build: cell.build, path: cell.path, cookie: cell.cookie, warmup_s: warmed, ...measured });
+        console.log(`  round ${round} ${cell.key.padEnd(26)} (settled in ${warmed} s) ${String(measured.rps).padStart(7)} req/s  p50 ${measured.p50} ms  p99 ${measured.p99} ms  server ${measured.cpu_us} µs CPU/req  ${measured.bytes} B  machine busy ${measured.busy}`);
       }
     } finally {
       for (const { server } of running.values()) await server.stop();

@@ -66,6 +66,26 @@ export async function load(url, cookie, seconds, connections, pgid) {
   };
 }
 
+/**
+ * Loads `url` in 1-s windows until the server's CPU per request stops falling (a window no more than 5 % below the one
+ * before), at least `minSeconds` and at most `maxSeconds`; returns the seconds it took. A `next start` process that
+ * served nothing for a while (while the other cells were measured) needs seconds of load to get back to its steady
+ * speed, with or without the plugin: after 40 s without requests its first second cost about twice the CPU per request
+ * and it took about 5 s to settle (measured on the protected page of the README app and of the emptied-gate app alike).
+ * A fixed 1-s warm-up left that in the measured window, so each ratio leaned toward the build whose last request was
+ * more recent.
+ * @param {string} url @param {string | undefined} cookie @param {number} connections @param {number} pgid
+ * @param {number} minSeconds @param {number} maxSeconds
+ */
+export async function settle(url, cookie, connections, pgid, minSeconds, maxSeconds) {
+  let previous = Infinity;
+  for (let seconds = 1; ; seconds++) {
+    const cpu = (await load(url, cookie, 1, connections, pgid)).cpu_us ?? 0;
+    if (seconds >= maxSeconds || (seconds >= minSeconds && cpu > previous * 0.95)) return seconds;
+    previous = cpu;
+  }
+}
+
 /** @param {string} url @param {string | undefined} [cookie] */
 export async function get(url, cookie) {
   const response = await fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(10_000) });

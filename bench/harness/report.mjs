@@ -165,7 +165,7 @@ export function markdownTable(header, rows) {
 /** @param {any} report */
 export function describeRun(report) {
   const s = report.settings;
-  return `${report.generated_at.slice(0, 10)}, Node ${report.node.replace(/^v/, "")}, ${report.cores} cores "${report.cpu ?? "?"}", Next ${report.versions?.next ?? "?"}, load average ${report.loadavg_start.join(" ")} at the start, ${report.loadavg_end.join(" ")} at the end; ${s.rounds} interleaved round(s) of ${s.seconds} s per page after a ${s.warmup} s warm-up (servers started afresh every round and every page warmed up ${s.warmup_first ?? 0} s first), ${s.connections} connections`;
+  return `${report.generated_at.slice(0, 10)}, Node ${report.node.replace(/^v/, "")}, ${report.cores} cores "${report.cpu ?? "?"}", Next ${report.versions?.next ?? "?"}, load average ${report.loadavg_start.join(" ")} at the start, ${report.loadavg_end.join(" ")} at the end; ${s.rounds} interleaved round(s) of ${s.seconds} s per page after a warm-up ${s.warmup_max ? `until the server's CPU per request settled (${s.warmup}–${s.warmup_max} s)` : `of ${s.warmup} s`} (servers started afresh every round and every page warmed up ${s.warmup_first ?? 0} s first), ${s.connections} connections`;
 }
 
 /** The console output of `npm run bench`. @param {any} report */
