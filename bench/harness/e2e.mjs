@@ -13,8 +13,10 @@ export const CLIENT = { client_id: "bench", client_secret: "bench-client-secret-
 export const SUB = "110169484474386276334";
 const PAGE_TEXT = "hello from a server component";
 
-/** The builds, each an app under bench/apps. */
-/** Started in this order in odd rounds and in the reverse order in even ones (see `e2e`). */
+/**
+ * The builds, each an app under bench/apps, each next to the one it is compared with: started in this order in odd
+ * rounds and in the reverse order in even ones (see `e2e`).
+ */
 export const E2E_BUILDS = [
   { key: "plain", app: "plain", label: "no plugin (plain Next.js app)" },
   { key: "readme", app: "readme", label: "this plugin as the README says (init: proxy.ts, Node.js runtime)" },
