@@ -14,8 +14,8 @@ export const SUB = "110169484474386276334";
 const PAGE_TEXT = "hello from a server component";
 
 /**
- * The builds, each an app under bench/apps, each next to the one it is compared with: started in this order in odd
- * rounds and in the reverse order in even ones (see `e2e`).
+ * The builds, each an app under bench/apps: started in this order in odd rounds and in the reverse order in even ones
+ * (see `e2e`), the README app between the plain app and its emptied copy, the `init --edge` app beside its own.
  */
 export const E2E_BUILDS = [
   { key: "plain", app: "plain", label: "no plugin (plain Next.js app)" },
